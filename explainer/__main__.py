@@ -1,0 +1,89 @@
+"""Command line: ``python -m explainer translate "我爱你"`` and ``python -m explainer trace ...``.
+
+Errors end the program with one line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+
+def _load(model_name: str, device: str | None):
+    from models.checkpoint import load_model
+
+    return load_model(model_name, device)
+
+
+def _notices(result) -> None:
+    if result.truncated:
+        print(
+            f"notice: the input had {result.n_typed} tokens; only the first "
+            f"{len(result.src_tokens)} were used",
+            file=sys.stderr,
+        )
+    if result.unknown:
+        print("notice: not in the vocabulary (read as <unk>): " + " ".join(result.unknown),
+              file=sys.stderr)
+
+
+def _cmd_translate(args) -> int:
+    from explainer.trace import trace
+
+    loaded = _load(args.model, args.device)
+    result = trace(loaded.model, loaded.tokenizer, args.sentence, args.to, model_name=args.model)
+    _notices(result)
+    print(result.translation)
+    return 0
+
+
+def _cmd_trace(args) -> int:
+    from explainer.trace import attention_weights, trace
+
+    loaded = _load(args.model, args.device)
+    result = trace(loaded.model, loaded.tokenizer, args.sentence, args.to, model_name=args.model)
+    _notices(result)
+    arrays = dict(result.arrays)
+    arrays["src_tokens"] = np.array(result.src_tokens, dtype=str)
+    arrays["tgt_tokens"] = np.array(result.tgt_tokens, dtype=str)
+    if args.with_weights:
+        arrays.update(attention_weights(loaded.model))
+    np.savez(args.out, **arrays)
+    print(f"wrote {len(arrays)} arrays to {args.out}; translation: {result.translation}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m explainer", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("sentence", help="the sentence, e.g. 'Smart John is singing' or '我爱你'")
+    common.add_argument("--to", choices=["en", "zh"], default=None,
+                        help="output language (default: Chinese text -> en, else -> zh)")
+    common.add_argument("--model", choices=["trained", "untrained"], default="trained")
+    common.add_argument("--device", default=None, help="auto (default), cpu or cuda")
+    sub.add_parser("translate", parents=[common], help="print the translation on one line")
+    p_trace = sub.add_parser("trace", parents=[common], help="write every intermediate to .npz")
+    p_trace.add_argument("--out", required=True, help="output file, e.g. trace.npz")
+    p_trace.add_argument("--with-weights", action="store_true",
+                         help="also write every attention block's W_Q, W_K, W_V, W_O and biases")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from models.checkpoint import CheckpointError
+    from models.tokenizer import InputError
+
+    args = build_parser().parse_args(argv)
+    handler = {"translate": _cmd_translate, "trace": _cmd_trace}[args.command]
+    try:
+        return handler(args)
+    except (InputError, CheckpointError, ValueError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

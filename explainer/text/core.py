@@ -1,0 +1,86 @@
+"""Text for the app's frame: sidebar, notices shared by every page, the overview."""
+
+TEXT = {
+    "app.title": {"en": "Transformer, inside out", "zh": "Transformer 透视"},
+    "app.tagline": {
+        "en": "A real, trained translation model, walked through step by step with its own numbers.",
+        "zh": "一个真正训练过的翻译模型，用它自己的数字一步一步走一遍。",
+    },
+    "sidebar.sentence": {"en": "Sentence", "zh": "句子"},
+    "sidebar.sentence_help": {
+        "en": "English or Chinese. Press Enter to run it through the model.",
+        "zh": "英文或中文。按回车键送入模型。",
+    },
+    "sidebar.examples": {"en": "Examples", "zh": "例句"},
+    "sidebar.examples_pick": {"en": "Pick an example…", "zh": "选择一个例句…"},
+    "sidebar.direction": {"en": "Translate into", "zh": "翻译成"},
+    "sidebar.direction_auto": {"en": "Auto (from the script)", "zh": "自动（按文字判断）"},
+    "sidebar.direction_en": {"en": "English", "zh": "英文"},
+    "sidebar.direction_zh": {"en": "Chinese", "zh": "中文"},
+    "sidebar.model": {"en": "Model", "zh": "模型"},
+    "sidebar.model_trained": {"en": "Trained (shipped)", "zh": "已训练（随附）"},
+    "sidebar.model_untrained": {"en": "Untrained (random weights)", "zh": "未训练（随机权重）"},
+    "sidebar.language": {"en": "Interface language", "zh": "界面语言"},
+    "sidebar.translation": {"en": "Translation", "zh": "译文"},
+    "notice.empty": {
+        "en": "Type a sentence in the sidebar to begin, e.g. “Smart John is singing” or “我爱你”.",
+        "zh": "请在侧栏输入一个句子，例如 “Smart John is singing” 或 “我爱你”。",
+    },
+    "notice.untrained": {
+        "en": "You are looking at the untrained model: its weights are random (seed {seed}), so "
+        "its attention is noise and its translation is nonsense. Switch to the trained model to "
+        "compare.",
+        "zh": "当前是未训练的模型：权重是随机的（种子 {seed}），所以注意力是噪声，译文也没有意义。"
+        "切换到已训练模型进行对比。",
+    },
+    "notice.unknown": {
+        "en": "Not in the model's vocabulary (the model reads them as <unk>): {words}",
+        "zh": "不在模型词表中（模型把它们读作 <unk>）：{words}",
+    },
+    "notice.truncated": {
+        "en": "The input has {n_typed} tokens; the model reads at most {max_len}, so only the "
+        "first {max_len} are used.",
+        "zh": "输入有 {n_typed} 个词元；模型最多读取 {max_len} 个，因此只使用前 {max_len} 个。",
+    },
+    "notice.no_eos": {
+        "en": "The model did not finish its sentence within {n} tokens (no <eos>); the output "
+        "is shown as it is.",
+        "zh": "模型在 {n} 个词元内没有结束句子（没有 <eos>）；输出按原样显示。",
+    },
+    "notice.input_error": {"en": "This input cannot be used: {reason}", "zh": "无法使用此输入：{reason}"},
+    "notice.checkpoint": {
+        "en": "The trained model could not be loaded: {reason}",
+        "zh": "无法加载已训练的模型：{reason}",
+    },
+    "common.download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
+    "common.layer": {"en": "Layer", "zh": "层"},
+    "common.head": {"en": "Head", "zh": "头"},
+    "common.token": {"en": "Token", "zh": "词元"},
+    "common.position": {"en": "Position", "zh": "位置"},
+    "common.query": {"en": "Query (attends from)", "zh": "查询（从此处关注）"},
+    "common.key": {"en": "Key (attended to)", "zh": "键（被关注）"},
+    "common.weight": {"en": "Weight", "zh": "权重"},
+    "common.source": {"en": "Source", "zh": "源语言"},
+    "common.target": {"en": "Target", "zh": "目标语言"},
+    "common.dimension": {"en": "Dimension", "zh": "维度"},
+    "common.value": {"en": "Value", "zh": "数值"},
+    "common.id": {"en": "Id", "zh": "编号"},
+    "common.known": {"en": "Known", "zh": "已知"},
+    "common.unknown": {"en": "Unknown", "zh": "未知"},
+    "common.status": {"en": "Status", "zh": "状态"},
+    "page.overview": {"en": "Overview", "zh": "总览"},
+    "overview.intro": {
+        "en": "Translation is a function y = f(x). The Transformer is that f: the encoder reads "
+        "the whole sentence at once, the decoder writes the translation one token at a time.",
+        "zh": "翻译就是一个函数 y = f(x)。Transformer 就是这个 f：编码器一次读入整个句子，"
+        "解码器一次写出一个词元的译文。",
+    },
+    "overview.tokens": {"en": "Tokens the encoder reads", "zh": "编码器读入的词元"},
+    "overview.output": {"en": "Tokens the decoder wrote", "zh": "解码器写出的词元"},
+    "overview.heatmap": {
+        "en": "Encoder self-attention, last layer, head 1: how much each token (row) draws on "
+        "every token (column). Each row sums to 1.",
+        "zh": "编码器自注意力（最后一层，第 1 个头）：每个词元（行）从每个词元（列）获取多少信息。"
+        "每一行之和为 1。",
+    },
+}

@@ -1,0 +1,22 @@
+"""The one place where the compute device is chosen."""
+
+from __future__ import annotations
+
+import torch
+
+
+def pick_device(override: str | None = None) -> torch.device:
+    """CUDA when available, else CPU; ``override`` ("cpu", "cuda", "cuda:1", "auto") wins.
+
+    Raises:
+        ValueError: the override names a device this machine does not have.
+    """
+    if override in (None, "", "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(override)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(f"unknown device {override!r}: use auto, cpu or cuda") from err
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was asked for, but no CUDA GPU is available here")
+    return device

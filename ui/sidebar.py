@@ -1,0 +1,57 @@
+"""The sidebar every page shares: sentence, examples, direction, model, interface language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from explainer.text import LANG_NAMES, LANGS
+from models.checkpoint import MODEL_NAMES
+from models.tokenizer import MAX_INPUT_CHARS
+from ui import state
+from ui.state import tr
+
+EXAMPLE_PICK = "example"
+
+
+@dataclass(frozen=True)
+class Selection:
+    sentence: str
+    target: str | None  # None: from the script of the sentence
+    model_name: str
+    lang: str
+
+
+def _use_example() -> None:
+    chosen = st.session_state.get(EXAMPLE_PICK)
+    if chosen:
+        st.session_state[state.SENTENCE] = chosen
+    st.session_state[EXAMPLE_PICK] = None
+
+
+def render_sidebar() -> Selection:
+    """Draw the shared sidebar; every widget is bound to the URL so a link reopens the view."""
+    with st.sidebar:
+        st.radio(
+            "Language · 语言", LANGS, format_func=LANG_NAMES.get, key=state.LANG,
+            horizontal=True, bind="query-params",
+        )
+        sentence = st.text_input(
+            tr("sidebar.sentence"), value=state.DEFAULT_SENTENCE, key=state.SENTENCE,
+            max_chars=MAX_INPUT_CHARS, help=tr("sidebar.sentence_help"), bind="query-params",
+        )
+        st.selectbox(
+            tr("sidebar.examples"), state.EXAMPLES, index=None, key=EXAMPLE_PICK,
+            placeholder=tr("sidebar.examples_pick"), on_change=_use_example,
+        )
+        target = st.radio(
+            tr("sidebar.direction"), ("auto", "en", "zh"), key=state.TARGET,
+            format_func=lambda v: tr(f"sidebar.direction_{v}"), bind="query-params",
+        )
+        model_name = st.radio(
+            tr("sidebar.model"), MODEL_NAMES, key=state.MODEL,
+            format_func=lambda v: tr(f"sidebar.model_{v}"), bind="query-params",
+        )
+    return Selection(sentence or "", None if target == "auto" else target, model_name,
+                     state.lang())

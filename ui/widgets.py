@@ -1,0 +1,110 @@
+"""Widgets and blocks pages share: the current trace with its notices, charts, CSV, pickers."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from explainer.analysis.views import finished
+from explainer.trace import Trace
+from models.checkpoint import UNTRAINED_SEED, CheckpointError
+from models.tokenizer import InputError
+from ui import loaders
+from ui.sidebar import Selection
+from ui.state import tr
+
+SELECTION = "_selection"
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def selection() -> Selection:
+    """What the sidebar chose on this run (app.py stores it before the page runs)."""
+    return st.session_state[SELECTION]
+
+
+def escape_md(text: str) -> str:
+    """User text shown inside Markdown: every Markdown/HTML/LaTeX metacharacter escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def current_trace(show_notices: bool = True, **options) -> Trace:
+    """The trace of the sidebar's sentence (cached). Stops the page with a clear message when
+    the input or the model cannot be used; shows notices (untrained, unknown words, cut input).
+
+    ``options`` go to the trace: ``pad_to``, ``temperature``, ``top_k``, ``seed``.
+    """
+    sel = selection()
+    if not sel.sentence.strip():
+        st.info(tr("notice.empty"))
+        st.stop()
+    try:
+        result = loaders.trace_cached(sel.model_name, sel.sentence, sel.target, **options)
+    except InputError as err:
+        st.warning(tr("notice.input_error", reason=str(err)))
+        st.stop()
+    except CheckpointError as err:
+        st.error(tr("notice.checkpoint", reason=str(err)))
+        st.stop()
+    if show_notices:
+        show_notices_for(result)
+    return result
+
+
+def show_notices_for(result: Trace) -> None:
+    if result.model_name == "untrained":
+        st.warning(tr("notice.untrained", seed=UNTRAINED_SEED), icon=":material/casino:")
+    if result.unknown:
+        st.warning(tr("notice.unknown", words=" ".join(result.unknown)),
+                   icon=":material/help:")
+    if result.truncated:
+        st.info(tr("notice.truncated", n_typed=result.n_typed,
+                   max_len=result.config["max_len"]), icon=":material/content_cut:")
+    if not finished(result):
+        st.info(tr("notice.no_eos", n=len(result.output_tokens)), icon=":material/more_horiz:")
+
+
+def show_figure(fig, key: str) -> None:
+    """A Plotly chart with its camera button (PNG download) and a stable key."""
+    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+
+
+def csv_button(frame, file_name: str, key: str) -> None:
+    """Download a table as UTF-8 CSV (with BOM, so Excel shows Chinese correctly)."""
+    data = frame.to_csv(index=True).encode("utf-8-sig")
+    st.download_button(tr("common.download_csv"), data, file_name=file_name, mime="text/csv",
+                       key=key, icon=":material/download:")
+
+
+def _clamp_state(key: str, n: int) -> None:
+    value = st.session_state.get(key)
+    if value is not None and not (isinstance(value, int) and 0 <= value < n):
+        st.session_state[key] = 0
+
+
+def pick_index(label: str, n: int, key: str, format_func=None, as_radio: bool = True) -> int:
+    """Choose 0..n-1 with a URL-bound widget (``?key=value``); out-of-range values reset to 0."""
+    _clamp_state(key, n)
+    fmt = format_func or (lambda i: str(i + 1))
+    if as_radio:
+        return st.radio(label, list(range(n)), format_func=fmt, key=key, horizontal=True,
+                        bind="query-params")
+    return st.selectbox(label, list(range(n)), format_func=fmt, key=key, bind="query-params")
+
+
+def pick_layer(n_layers: int, key: str = "layer") -> int:
+    return pick_index(tr("common.layer"), n_layers, key)
+
+
+def pick_head(n_heads: int, key: str = "head") -> int:
+    return pick_index(tr("common.head"), n_heads, key)
+
+
+def pick_token(tokens, key: str = "q", label: str | None = None) -> int:
+    """Choose a position; labels show position and token, so repeated words stay apart."""
+    return pick_index(label or tr("common.token"), len(tokens), key,
+                      format_func=lambda i: f"{i}: {tokens[i]}", as_radio=False)
