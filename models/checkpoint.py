@@ -21,8 +21,12 @@ from models.tokenizer import Tokenizer
 from models.transformer import Transformer
 
 SHIPPED_CHECKPOINT = Path(__file__).resolve().parent / "checkpoints" / "zh-en-small"
-# A teacher can point the app at a model folder of their own; the shipped one is the default.
-DEFAULT_CHECKPOINT = Path(os.environ.get("TRANSFORMER_CHECKPOINT") or SHIPPED_CHECKPOINT)
+DEFAULT_CHECKPOINT = SHIPPED_CHECKPOINT
+
+
+def default_checkpoint() -> Path:
+    """The shipped model folder, unless TRANSFORMER_CHECKPOINT points to another one."""
+    return Path(os.environ.get("TRANSFORMER_CHECKPOINT") or SHIPPED_CHECKPOINT)
 REBUILD_COMMAND = "python -m models.train --out models/checkpoints/zh-en-small"
 UNTRAINED_SEED = 0
 
@@ -62,14 +66,14 @@ def _read_json(path: Path):
         raise CheckpointError(f"{path}: cannot be read as JSON ({err})") from err
 
 
-def load_checkpoint(folder=DEFAULT_CHECKPOINT, device: str | None = None) -> Loaded:
+def load_checkpoint(folder=None, device: str | None = None) -> Loaded:
     """Load a trained model folder onto ``device`` (auto: CUDA when available) in eval mode.
 
     Raises:
         CheckpointError: a file is missing (the message names the command that rebuilds it),
             unreadable, or does not match the config.
     """
-    folder = Path(folder)
+    folder = Path(folder) if folder is not None else default_checkpoint()
     weights_path = folder / "model.safetensors"
     for path in (weights_path, folder / "config.json", folder / "vocab.json"):
         if not path.is_file():
@@ -114,22 +118,21 @@ def load_checkpoint(folder=DEFAULT_CHECKPOINT, device: str | None = None) -> Loa
     return Loaded(model, tokenizer, cfg, training, name="trained")
 
 
-def load_untrained(
-    folder=DEFAULT_CHECKPOINT, device: str | None = None, seed: int = UNTRAINED_SEED
-) -> Loaded:
+def load_untrained(folder=None, device: str | None = None, seed: int = UNTRAINED_SEED) -> Loaded:
     """The same architecture and vocabulary with seeded random weights, for comparison.
 
     Vocabulary and config come from the checkpoint folder, so the two models differ only in
     their weights.
     """
-    vocab_path = Path(folder) / "vocab.json"
+    folder = Path(folder) if folder is not None else default_checkpoint()
+    vocab_path = folder / "vocab.json"
     if not vocab_path.is_file():
         raise CheckpointError(f"{vocab_path} is missing; rebuild it with `{REBUILD_COMMAND}`")
     try:
         tokenizer = Tokenizer.load(vocab_path)
     except (ValueError, OSError) as err:
         raise CheckpointError(f"{vocab_path}: {err}") from err
-    cfg_path = Path(folder) / "config.json"
+    cfg_path = folder / "config.json"
     cfg = (
         ModelConfig.from_dict(_read_json(cfg_path))
         if cfg_path.is_file()
@@ -152,7 +155,7 @@ MODEL_NAMES = ("trained", "untrained")
 def load_model(name: str = "trained", device: str | None = None) -> Loaded:
     """The app's models by name: "trained" (the shipped checkpoint) or "untrained" (random)."""
     if name == "trained":
-        return load_checkpoint(DEFAULT_CHECKPOINT, device)
+        return load_checkpoint(None, device)
     if name == "untrained":
-        return load_untrained(DEFAULT_CHECKPOINT, device)
+        return load_untrained(None, device)
     raise ValueError(f"unknown model {name!r}; choose from {MODEL_NAMES}")

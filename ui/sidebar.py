@@ -51,7 +51,8 @@ def render_sidebar() -> Selection:
         )
         model_name = st.radio(
             tr("sidebar.model"), MODEL_NAMES, key=state.MODEL,
-            format_func=lambda v: tr(f"sidebar.model_{v}"), bind="query-params",
+            format_func=lambda v: tr(f"sidebar.model_{v}"), help=tr("sidebar.model_help"),
+            bind="query-params",
         )
     return Selection(sentence or "", None if target == "auto" else target, model_name,
                      state.lang())

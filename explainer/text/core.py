@@ -14,12 +14,17 @@ TEXT = {
     "sidebar.examples": {"en": "Examples", "zh": "例句"},
     "sidebar.examples_pick": {"en": "Pick an example…", "zh": "选择一个例句…"},
     "sidebar.direction": {"en": "Translate into", "zh": "翻译成"},
-    "sidebar.direction_auto": {"en": "Auto (from the script)", "zh": "自动（按文字判断）"},
-    "sidebar.direction_en": {"en": "English", "zh": "英文"},
-    "sidebar.direction_zh": {"en": "Chinese", "zh": "中文"},
+    # URL-bound choices: the URL stores the label, so these read the same in both languages.
+    "sidebar.direction_auto": {"en": "Auto · 自动", "zh": "Auto · 自动"},
+    "sidebar.direction_en": {"en": "English · 英文", "zh": "English · 英文"},
+    "sidebar.direction_zh": {"en": "Chinese · 中文", "zh": "Chinese · 中文"},
     "sidebar.model": {"en": "Model", "zh": "模型"},
-    "sidebar.model_trained": {"en": "Trained (shipped)", "zh": "已训练（随附）"},
-    "sidebar.model_untrained": {"en": "Untrained (random weights)", "zh": "未训练（随机权重）"},
+    "sidebar.model_trained": {"en": "Trained · 已训练", "zh": "Trained · 已训练"},
+    "sidebar.model_untrained": {"en": "Untrained · 未训练", "zh": "Untrained · 未训练"},
+    "sidebar.model_help": {
+        "en": "Trained: the shipped checkpoint. Untrained: the same network with random weights (seed 0), to compare.",
+        "zh": "已训练：随附的模型。未训练：同一个网络，权重随机（种子 0），用于对比。",
+    },
     "sidebar.language": {"en": "Interface language", "zh": "界面语言"},
     "sidebar.translation": {"en": "Translation", "zh": "译文"},
     "notice.empty": {

@@ -1,0 +1,92 @@
+"""`python -m explainer`: translate and trace, with one-line errors and non-zero exits."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from explainer.__main__ import main
+from models.checkpoint import save_checkpoint
+from tests.test_trace import expected_names
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def checkpoint(tmp_path, monkeypatch, tiny_model, tokenizer):
+    folder = save_checkpoint(tmp_path / "ckpt", tiny_model, tokenizer, {"note": "test"})
+    monkeypatch.setenv("TRANSFORMER_CHECKPOINT", str(folder))
+    return folder
+
+
+def test_translate_prints_one_line(checkpoint, capsys):
+    assert main(["translate", "我爱你"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.strip()
+
+
+def test_trace_writes_every_name(checkpoint, tmp_path, capsys, tiny_model):
+    out = tmp_path / "trace.npz"
+    assert main(["trace", "Smart John is singing", "--out", str(out), "--to", "zh",
+                 "--with-weights"]) == 0
+    data = np.load(out)
+    names = expected_names(tiny_model.cfg.n_layers)
+    assert set(names) <= set(data.files)
+    assert data["src_tokens"].tolist() == ["Smart", "John", "is", "singing"]
+    assert data["tgt_tokens"][0] == "<2zh>"
+    heads, d_model, d_head = (tiny_model.cfg.n_heads, tiny_model.cfg.d_model,
+                              tiny_model.cfg.d_head)
+    for block in ("enc.blocks.0.attn", "dec.blocks.1.attn", "dec.blocks.0.cross"):
+        assert data[f"{block}.W_Q"].shape == (heads, d_model, d_head)
+        assert data[f"{block}.b_K"].shape == (heads, d_head)
+        assert data[f"{block}.W_O"].shape == (heads, d_head, d_model)
+        assert data[f"{block}.b_O"].shape == (d_model,)
+    q = np.einsum("pd,hde->hpe", data["enc.hook_input"], data["enc.blocks.0.attn.W_Q"])
+    np.testing.assert_allclose(q + data["enc.blocks.0.attn.b_Q"][:, None],
+                               data["enc.blocks.0.attn.hook_q"], atol=1e-4)
+
+
+def test_trace_without_weights_has_only_trace_names(checkpoint, tmp_path, tiny_model):
+    out = tmp_path / "trace.npz"
+    assert main(["trace", "我爱你", "--out", str(out)]) == 0
+    files = set(np.load(out).files)
+    assert files == set(expected_names(tiny_model.cfg.n_layers)) | {"src_tokens", "tgt_tokens"}
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_input_exits_non_zero_with_one_line(checkpoint, capsys, text):
+    assert main(["translate", text]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error:") and "empty" in err
+
+
+def test_unknown_words_and_cut_input_are_noticed(checkpoint, capsys):
+    assert main(["translate", "Zorblax " * 70]) == 0
+    err = capsys.readouterr().err
+    assert "Zorblax" in err and "only the first 64" in err
+
+
+def test_missing_checkpoint_names_the_rebuild_command(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TRANSFORMER_CHECKPOINT", str(tmp_path / "nowhere"))
+    assert main(["translate", "我爱你"]) != 0
+    err = capsys.readouterr().err
+    assert "python -m models.train" in err and err.count("\n") == 1
+
+
+def test_real_process_has_no_traceback(checkpoint):
+    proc = subprocess.run([sys.executable, "-m", "explainer", "translate", " "], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr and proc.stderr.startswith("error:")
+
+
+def test_cli_uses_the_device_override(checkpoint, capsys):
+    assert main(["translate", "我爱你", "--device", "cpu"]) == 0
+    if not torch.cuda.is_available():
+        assert main(["translate", "我爱你", "--device", "cuda"]) != 0
+        assert "no CUDA" in capsys.readouterr().err
