@@ -69,15 +69,30 @@ class MultiHeadAttention(nn.Module):
         self.hook_z = HookPoint()
         self.hook_out = HookPoint()
 
-    def forward(self, x_q: Tensor, x_kv: Tensor, keep: Tensor | None) -> Tensor:
+    def project_kv(self, x_kv: Tensor) -> tuple[Tensor, Tensor]:
+        """Keys and values [b, head, s, d_head] of ``x_kv`` [b, s, d_model], per head."""
+        # x[:, None] @ W broadcasts over heads: [b, 1, s, d_model] @ [head, d_model, d_head].
+        k = x_kv[:, None] @ self.W_K + self.b_K[:, None]
+        v = x_kv[:, None] @ self.W_V + self.b_V[:, None]
+        return k, v
+
+    def forward(
+        self,
+        x_q: Tensor,
+        x_kv: Tensor,
+        keep: Tensor | None,
+        kv: tuple[Tensor, Tensor] | None = None,
+    ) -> Tensor:
         """Attend from ``x_q`` [b, t, d_model] to ``x_kv`` [b, s, d_model].
 
         ``keep`` [b or 1, t or 1, s] is True where a query may look at a key; masked scores
-        become −inf, so softmax gives them exactly zero weight.
+        become −inf, so softmax gives them exactly zero weight. ``kv`` passes keys and values
+        already projected from ``x_kv`` (decoding reuses the encoder's for every step).
         """
-        q = self.hook_q(torch.einsum("btd,hde->bhte", x_q, self.W_Q) + self.b_Q[:, None])
-        k = self.hook_k(torch.einsum("bsd,hde->bhse", x_kv, self.W_K) + self.b_K[:, None])
-        v = self.hook_v(torch.einsum("bsd,hde->bhse", x_kv, self.W_V) + self.b_V[:, None])
+        q = self.hook_q(x_q[:, None] @ self.W_Q + self.b_Q[:, None])  # [b, head, t, d_head]
+        k, v = self.project_kv(x_kv) if kv is None else kv
+        k = self.hook_k(k)  # [b, head, s, d_head]
+        v = self.hook_v(v)  # [b, head, s, d_head]
         scores = q @ k.transpose(-1, -2) / self.scale  # [b, head, t, s]
         if keep is not None:
             scores = scores.masked_fill(~keep[:, None], float("-inf"))
@@ -85,7 +100,7 @@ class MultiHeadAttention(nn.Module):
         pattern = self.hook_pattern(torch.softmax(scores, dim=-1))  # [b, head, t, s]
         z = self.hook_z(pattern @ v)  # [b, head, t, d_head]
         # Concatenating the heads and multiplying by W^O is the sum over heads of z_h @ W_O[h].
-        return self.hook_out(torch.einsum("bhte,hed->btd", z, self.W_O) + self.b_O)
+        return self.hook_out((z @ self.W_O).sum(dim=1) + self.b_O)  # [b, t, d_model]
 
 
 class FeedForward(nn.Module):
@@ -142,13 +157,15 @@ class DecoderBlock(nn.Module):
         self_keep: Tensor | None,
         src_keep: Tensor,
         past: Tensor | None = None,
+        memory_kv: tuple[Tensor, Tensor] | None = None,
     ) -> Tensor:
         """``past`` [b, t_past, d_model] holds this layer's inputs at earlier positions when
-        decoding one token at a time; the new positions then attend to past + themselves."""
+        decoding one token at a time; the new positions then attend to past + themselves.
+        ``memory_kv``: cross-attention keys and values of ``memory``, computed once."""
         x_kv = x if past is None else torch.cat([past, x], dim=1)
         x = self.hook_resid_mid(self.ln_attn(x + self.dropout(self.attn(x, x_kv, self_keep))))
         x = self.hook_resid_cross(
-            self.ln_cross(x + self.dropout(self.cross(x, memory, src_keep)))
+            self.ln_cross(x + self.dropout(self.cross(x, memory, src_keep, memory_kv)))
         )
         return self.hook_resid_post(self.ln_ffn(x + self.dropout(self.ffn(x))))
 
@@ -280,6 +297,7 @@ def generate_batch(
     n_src = int((src != cfg.pad_id).sum(1).max())
     max_new = min(max_new or default_max_new(n_src, cfg.max_len), cfg.max_len)
     past: list[Tensor | None] = [None] * cfg.n_layers
+    memory_kv = [block.cross.project_kv(memory) for block in model.dec.blocks]
     token = start_ids.view(b, 1).to(src.device)
     out = [[] for _ in range(b)]
     done = torch.zeros(b, dtype=torch.bool, device=src.device)
@@ -287,7 +305,7 @@ def generate_batch(
         x = model.dec(model._scaled(token), model.pe[pos : pos + 1])
         for layer, block in enumerate(model.dec.blocks):
             layer_in = x
-            x = block(x, memory, None, src_keep, past=past[layer])
+            x = block(x, memory, None, src_keep, past=past[layer], memory_kv=memory_kv[layer])
             past[layer] = layer_in if past[layer] is None else torch.cat([past[layer], layer_in], 1)
         logits = (x[:, -1] @ model.embed.weight.T).float()  # [b, vocab]
         token = _pick(logits, temperature, top_k, generator)
