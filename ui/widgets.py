@@ -74,10 +74,19 @@ def show_figure(fig, key: str) -> None:
 
 
 def csv_button(frame, file_name: str, key: str) -> None:
-    """Download a table as UTF-8 CSV (with BOM, so Excel shows Chinese correctly)."""
-    data = frame.to_csv(index=True).encode("utf-8-sig")
+    """Download a table as UTF-8 CSV (with BOM, so Excel shows Chinese correctly).
+
+    ``frame`` is a DataFrame or a function returning one. The CSV is written only when the
+    button is clicked: a 512 × 512 matrix costs most of a second to format, which would slow
+    every rerun for a file nobody asked for. Clicking does not rerun the page.
+    """
+
+    def data() -> bytes:
+        table = frame() if callable(frame) else frame
+        return table.to_csv(index=True).encode("utf-8-sig")
+
     st.download_button(tr("common.download_csv"), data, file_name=file_name, mime="text/csv",
-                       key=key, icon=":material/download:")
+                       key=key, icon=":material/download:", on_click="ignore")
 
 
 def _clamp_state(key: str, n: int) -> None:

@@ -1,0 +1,122 @@
+"""The vector space: each token's vector followed through the pipeline, in one projection.
+
+Stages: the embedding (×√d_model), + positional encoding, then after each sub-layer of every
+layer (attention, [cross-attention,] feed-forward; each followed by Add & Norm, §3.1). One PCA
+is fitted on every stage's vectors together, so all stages share the same axes and a token's
+path shows how attention moves it (the article: "John" now carries "Smart" and "singing").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from explainer.analysis.embedding import unit_rows
+from explainer.analysis.walk_pca import fixed_sign_pca
+
+
+def stages(trace, side: str = "enc", substeps: bool = True) -> list[tuple[str, int | None, str]]:
+    """The pipeline's stages as (kind, layer, trace name).
+
+    ``kind`` is "embed", "pe", "attn", "cross" or "ffn" (the sub-layer just applied);
+    ``layer`` is None for the first two. Without ``substeps`` only the end of each layer is kept.
+    """
+    if side not in ("enc", "dec"):
+        raise ValueError(f"side must be 'enc' or 'dec', got {side!r}")
+    out: list[tuple[str, int | None, str]] = [
+        ("embed", None, f"{side}.hook_embed"), ("pe", None, f"{side}.hook_input"),
+    ]
+    for layer in range(trace.n_layers):
+        if substeps:
+            out.append(("attn", layer, f"{side}.blocks.{layer}.hook_resid_mid"))
+            if side == "dec":
+                out.append(("cross", layer, f"dec.blocks.{layer}.hook_resid_cross"))
+        out.append(("ffn", layer, f"{side}.blocks.{layer}.hook_resid_post"))
+    return out
+
+
+@dataclass(frozen=True)
+class Trajectories:
+    """Every token's path through the stages, projected.
+
+    Attributes:
+        points: [stage, token, k] coordinates in the shared projection.
+        explained: [k] variance fraction per component.
+        stages: (kind, layer, trace name) per stage, as ``stages`` returns them.
+    """
+
+    points: np.ndarray
+    explained: np.ndarray
+    stages: list[tuple[str, int | None, str]]
+
+
+def trajectories(trace, side: str = "enc", substeps: bool = True, n_components: int = 2,
+                 positions: list[int] | None = None) -> Trajectories:
+    """Project every stage's vectors [stage, token, d_model] with one shared PCA.
+
+    Args:
+        positions: the tokens to follow (default all); the PCA is fitted on these only.
+    """
+    chosen = stages(trace, side, substeps)
+    vectors = np.stack([np.asarray(trace[name], dtype=float) for _, _, name in chosen])
+    if positions is not None:
+        vectors = vectors[:, list(positions)]
+    n_stages, n_tokens, d = vectors.shape
+    projection = fixed_sign_pca(vectors.reshape(-1, d), n_components)
+    points = projection.points.reshape(n_stages, n_tokens, -1)
+    return Trajectories(points, projection.explained, chosen)
+
+
+def cosine_paths(trace, pos: int, side: str = "enc", substeps: bool = True) -> np.ndarray:
+    """Cosine similarity [stage, token] between token ``pos``'s vector and every token's, per stage.
+
+    Before attention a token only resembles tokens with similar embeddings; after it, tokens
+    that attended to each other point more nearly the same way.
+    """
+    chosen = stages(trace, side, substeps)
+    out = []
+    for _, _, name in chosen:
+        unit = unit_rows(trace[name])
+        if not 0 <= pos < unit.shape[0]:
+            raise ValueError(f"position {pos} outside 0..{unit.shape[0] - 1}")
+        out.append(unit @ unit[pos])
+    return np.stack(out)
+
+
+
+def companions(cosines: np.ndarray, chosen: int, limit: int = 10) -> list[int]:
+    """Tokens to draw beside ``chosen`` in a similarity-path chart: all when few, else the
+    ``limit`` most similar at the last stage, in sentence order ([stage, token] cosines in)."""
+    cosines = np.asarray(cosines, dtype=float)
+    others = [i for i in range(cosines.shape[1]) if i != chosen]
+    if len(others) > limit:
+        ranked = sorted(others, key=lambda i: -cosines[-1, i])[:limit]
+        others = sorted(ranked)
+    return others
+
+
+def cosine_columns(cosines: np.ndarray, positions: list[int]) -> np.ndarray:
+    """The [stage, m] columns of ``cosines`` for ``positions``."""
+    return np.asarray(cosines, dtype=float)[:, list(positions)]
+
+
+def trajectory_frame(paths: Trajectories, stage_labels, tokens) -> pd.DataFrame:
+    """Long table of the projected paths: one row per (stage, token) with PC coordinates."""
+    n_stages, n_tokens, k = paths.points.shape
+    if len(stage_labels) != n_stages or len(tokens) != n_tokens:
+        raise ValueError("one label per stage and per token needed")
+    rows = []
+    for s, label in enumerate(stage_labels):
+        for i, tok in enumerate(tokens):
+            rows.append({"stage": label, "position": i, "token": tok,
+                         **{f"PC{c + 1}": float(paths.points[s, i, c]) for c in range(k)}})
+    return pd.DataFrame(rows)
+
+
+def cosine_frame(cosines: np.ndarray, stage_labels, tokens) -> pd.DataFrame:
+    """[stage, token] cosines as a table indexed by stage, one column per ``position: token``."""
+    cosines = np.asarray(cosines, dtype=float)
+    return pd.DataFrame(cosines, index=list(stage_labels),
+                        columns=[f"{i}: {t}" for i, t in enumerate(tokens)])
