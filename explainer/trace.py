@@ -15,11 +15,15 @@ import torch
 from models.tokenizer import PAD, InputError, Tokenizer, detect_target
 from models.transformer import HookPoint, Transformer, generate
 
-__all__ = ["InputError", "Trace", "trace", "attention_weights", "embedding_matrix"]
+__all__ = [
+    "MODEL_LOCK", "InputError", "Trace", "trace", "attention_weights", "sublayer_weights",
+    "embedding_matrix",
+]
 
 # Capture hooks live on the (shared) model while a trace runs: any other forward pass at that
-# moment would fire them. One lock makes traces of concurrent users take turns.
-_MODEL_LOCK = threading.Lock()
+# moment would fire them. Every pass over a shared model (traces, beam search) holds this lock,
+# so concurrent users take turns.
+MODEL_LOCK = threading.Lock()
 
 
 @dataclass
@@ -136,7 +140,7 @@ def trace(
     if temperature > 0:
         generator = torch.Generator().manual_seed(0 if seed is None else int(seed))
     arrays: dict[str, np.ndarray] = {}
-    with _MODEL_LOCK:
+    with MODEL_LOCK:
         out_ids = generate(
             model, src_ids, start_id, tokenizer.eos_id, max_new,
             temperature=temperature, top_k=top_k, generator=generator,
@@ -184,6 +188,21 @@ def attention_weights(model: Transformer) -> dict[str, np.ndarray]:
         if leaf in ("W_Q", "W_K", "W_V", "b_Q", "b_K", "b_V", "W_O", "b_O"):
             out[name] = param.detach().float().cpu().numpy()
     return out
+
+
+def sublayer_weights(model: Transformer) -> dict[str, np.ndarray]:
+    """Feed-forward and LayerNorm parameters under their module names, as numpy.
+
+    ``{enc|dec}.blocks.{l}.ffn.W_1.weight`` [d_ff, d_model] and ``.bias`` [d_ff],
+    ``...ffn.W_2.weight`` [d_model, d_ff] and ``.bias`` [d_model] (torch's Linear stores
+    y = x Wᵀ + b), and each ``...ln_attn`` / ``ln_cross`` / ``ln_ffn`` ``.weight`` (γ) and
+    ``.bias`` (β) [d_model].
+    """
+    return {
+        name: param.detach().float().cpu().numpy()
+        for name, param in model.named_parameters()
+        if ".ffn." in name or ".ln_" in name
+    }
 
 
 def embedding_matrix(model: Transformer) -> np.ndarray:

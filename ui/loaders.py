@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explainer.trace import Trace, attention_weights, embedding_matrix, trace
+from explainer.trace import (
+    Trace,
+    attention_weights,
+    embedding_matrix,
+    sublayer_weights,
+    trace,
+)
 from models.checkpoint import Loaded, load_model
 
 
@@ -35,9 +41,11 @@ def trace_cached(
 
 @st.cache_resource(show_spinner=False)
 def weights_cached(model_name: str) -> dict:
-    """Attention projections by name (read-only numpy), see ``attention_weights``."""
-    weights = attention_weights(load_model_cached(model_name).model)
-    weights["embed.W_E"] = embedding_matrix(load_model_cached(model_name).model)
+    """Model parameters by name (read-only numpy): see ``attention_weights`` and
+    ``sublayer_weights``; ``embed.W_E`` is the embedding matrix [vocab, d_model]."""
+    model = load_model_cached(model_name).model
+    weights = {**attention_weights(model), **sublayer_weights(model)}
+    weights["embed.W_E"] = embedding_matrix(model)
     for array in weights.values():
         array.flags.writeable = False
     return weights

@@ -1,0 +1,176 @@
+"""Translation, step by step: decoder input, causal mask, next-token probabilities, the chosen
+token, cross-attention; greedy, sampling or beam search."""
+
+import streamlit as st
+
+from explainer.analysis.decoding import (
+    alignment_table,
+    beam_path,
+    cross_attention,
+    decoder_keep,
+    hypotheses_table,
+    labelled_frame,
+    mass_split,
+    step_view,
+    steps_table,
+    top_tokens,
+)
+from explainer.figures.decoding import beam_tree_figure, cross_attention_figure, next_token_figure
+from explainer.figures.masks import mask_figure
+from ui.decoder import beam_cached, clamp_state, short_text
+from ui.loaders import vocab_cached
+from ui.state import tr
+from ui.widgets import (
+    csv_button,
+    current_trace,
+    escape_md,
+    pick_head,
+    pick_layer,
+    selection,
+    show_figure,
+)
+
+PAGE = {"order": 70, "url": "translation", "icon": ":material/translate:",
+        "title": {"en": "Translation, step by step", "zh": "逐步翻译"}}
+
+MODES = ("greedy", "sample", "beam")
+
+st.title(tr("trn.title"))
+st.caption(tr("trn.intro"))
+sel = selection()
+# Labels are looked up now, not inside format_func, so the widget formats the same way whoever
+# calls it (AppTest formats outside the script run, where the interface language is unknown).
+mode_names = {m: tr(f"trn.mode_{m}") for m in MODES}
+mode = st.radio(tr("trn.mode"), MODES, format_func=mode_names.__getitem__,
+                key="tr_mode", horizontal=True, bind="query-params")
+temperature, top_k, seed = 0.0, 0, None
+if mode == "sample":
+    c1, c2, c3 = st.columns(3)
+    temperature = c1.slider(tr("trn.temperature"), 0.1, 2.0, 1.0, 0.1, key="tr_temp",
+                            help=tr("trn.temperature_help"), bind="query-params")
+    top_k = c2.slider(tr("trn.top_k"), 0, 50, 0, key="tr_topk", bind="query-params")
+    seed = int(c3.number_input(tr("trn.seed"), 0, 1_000_000, 0, key="tr_seed",
+                               help=tr("trn.seed_help"), bind="query-params"))
+    st.latex(r"p_j = \frac{e^{z_j / T}}{\sum_{l \in \text{top-}k} e^{z_l / T}}")
+    st.caption(tr("trn.sample_formula"))
+    trace = current_trace(temperature=float(temperature), top_k=int(top_k), seed=seed)
+else:
+    trace = current_trace()
+vocab = vocab_cached(sel.model_name)
+
+st.markdown("#### " + tr("trn.result", source=escape_md(short_text(sel.sentence)),
+                         output=escape_md(short_text(trace.translation or "∅"))))
+
+if mode == "beam":
+    st.subheader(tr("beam.title"))
+    b1, b2 = st.columns(2)
+    beam_size = b1.slider(tr("beam.size"), 1, 8, 4, key="tr_beam", bind="query-params")
+    alpha = b2.slider(tr("beam.alpha"), 0.0, 2.0, 0.6, 0.1, key="tr_alpha", bind="query-params")
+    st.caption(tr("beam.intro", k=beam_size))
+    st.latex(r"\mathrm{score}(Y) = \frac{\log P(Y \mid X)}{lp(Y)}, \quad "
+             r"lp(Y) = \left(\frac{5 + |Y|}{6}\right)^{\alpha}")
+    beam = beam_cached(sel.model_name, sel.sentence, sel.target, int(beam_size), float(alpha))
+    st.markdown(tr("beam.best", text=escape_md(beam.translations[0] or "∅")) + "  \n"
+                + tr("beam.greedy", text=escape_md(trace.translation or "∅")))
+    show_figure(beam_tree_figure(beam.tokens, beam.parents, beam.log_probs, beam.finished,
+                                 beam_path(beam), beam.start_token, step_title=tr("trn.step"),
+                                 score_label=tr("beam.log_prob")), key="tr_beam_tree")
+    st.caption(tr("beam.tree"))
+    hyp_labels = {k: tr(f"beam.{k}") for k in ("rank", "translation", "tokens", "log_prob",
+                                                "score", "finished", "yes", "no")}
+    hyps = hypotheses_table(beam, hyp_labels)
+    st.dataframe(hyps, hide_index=True, key="tr_beam_table")
+    csv_button(hyps, "beam_hypotheses.csv", key="tr_beam_csv")
+    st.divider()
+    st.caption(tr("trn.greedy_below"))
+
+n_steps = len(trace.output_tokens)
+if n_steps > 1:
+    clamp_state("tr_step", 1, n_steps)
+    step = st.slider(tr("trn.step"), 1, n_steps, key="tr_step", bind="query-params")
+else:
+    st.caption(tr("trn.one_step"))
+    step = 1
+view = step_view(trace, step - 1, temperature, top_k)
+
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{tr('trn.input_so_far')}**")
+    st.code("  ".join(view.prefix), language=None)
+    st.markdown(tr("trn.chosen", step=step, token=escape_md(view.chosen),
+                   prob=view.prob, rank=view.rank))
+    st.markdown(f"**{tr('trn.next')}**")
+    n_bars = st.slider(tr("trn.bars"), 3, 20, 8, key="tr_k", bind="query-params")
+    top = top_tokens(view.probs, vocab, n_bars, view.chosen_id,
+                     drawn=view.drawn if mode == "sample" else None)
+    show_figure(
+        next_token_figure(top["token"].tolist(), top["prob"].tolist(), top["chosen"].tolist(),
+                          drawn=top["drawn"].tolist() if mode == "sample" else None,
+                          prob_label=tr("trn.prob"), drawn_label=tr("trn.drawn")),
+        key="tr_next",
+    )
+    shown, rest, rest_n = mass_split(view.probs, top["id"].tolist())
+    st.latex(r"P(y_i \mid y_{<i}, x) = \mathrm{softmax}\left(h_i W_E^{\top}\right)")
+    st.caption(tr("trn.formula_caption"))
+    st.caption(tr("trn.sum", vocab=len(vocab), total=view.total, shown=shown, rest=rest,
+                  rest_n=rest_n))
+    csv_button(top, f"next_token_step{step}.csv", key="tr_next_csv")
+with right:
+    st.markdown(f"**{tr('trn.mask')}**")
+    keep = decoder_keep(trace)
+    show_figure(
+        mask_figure(keep, trace.tgt_tokens, trace.tgt_tokens, highlight_row=step - 1,
+                    visible_label=tr("masks.visible"), hidden_label=tr("masks.hidden"),
+                    row_title=tr("masks.query"), col_title=tr("masks.key")),
+        key="tr_mask",
+    )
+    st.caption(tr("trn.mask_caption", n=len(trace.tgt_tokens), step=step))
+    csv_button(labelled_frame(keep, trace.tgt_tokens, trace.tgt_tokens),
+               "causal_mask.csv", key="tr_mask_csv")
+
+st.subheader(tr("trn.cross"))
+st.caption(tr("trn.cross_caption"))
+c1, c2 = st.columns(2)
+with c1:
+    layer = pick_layer(trace.n_layers)
+with c2:
+    head = pick_head(trace.n_heads)
+h1, h2 = st.columns(2)
+with h1:
+    one = cross_attention(trace, layer, head)
+    show_figure(
+        cross_attention_figure(one, trace.output_tokens, trace.src_tokens, step=step - 1,
+                               title=tr("trn.cross_head", layer=layer + 1, head=head + 1),
+                               row_title=tr("trn.written"), col_title=tr("trn.source"),
+                               hover=tr("trn.weight")),
+        key="tr_cross_head",
+    )
+    csv_button(labelled_frame(one, trace.output_tokens, trace.src_tokens),
+               f"cross_attention_L{layer + 1}_H{head + 1}.csv", key="tr_cross_head_csv")
+with h2:
+    mean = cross_attention(trace, layer, None)
+    show_figure(
+        cross_attention_figure(mean, trace.output_tokens, trace.src_tokens, step=step - 1,
+                               title=tr("trn.cross_mean", layer=layer + 1),
+                               row_title=tr("trn.written"), col_title=tr("trn.source"),
+                               hover=tr("trn.weight")),
+        key="tr_cross_mean",
+    )
+    csv_button(labelled_frame(mean, trace.output_tokens, trace.src_tokens),
+               f"cross_attention_L{layer + 1}_mean.csv", key="tr_cross_mean_csv")
+
+a1, a2 = st.columns([2, 3])
+with a1:
+    st.markdown(f"**{tr('trn.alignment')}**")
+    align = alignment_table(trace, layer, {"output": tr("trn.written"),
+                                           "source": tr("trn.source"),
+                                           "weight": tr("trn.weight")})
+    st.dataframe(align, hide_index=True, key="tr_align_table")
+    csv_button(align, f"alignment_L{layer + 1}.csv", key="tr_align_csv")
+with a2:
+    st.markdown(f"**{tr('trn.steps')}**")
+    steps = steps_table(trace, {"step": tr("trn.step"), "input": tr("trn.input"),
+                                "output": tr("trn.output"), "prob": tr("trn.prob"),
+                                "rank": tr("trn.rank")})
+    st.dataframe(steps, hide_index=True, key="tr_steps_table")
+    csv_button(steps, "decoding_steps.csv", key="tr_steps_csv")

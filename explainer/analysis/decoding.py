@@ -1,0 +1,228 @@
+"""Translation step by step: what the decoder saw, what it could have written, what it wrote.
+
+Row ``i`` of every decoder array belongs to step ``i``: the decoder's input was
+``tgt_tokens[:i + 1]`` (the causal mask hides the rest, §3.2.3), and it wrote
+``output_tokens[i]``. So the teacher-forced trace replays the token-by-token decoding exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from explainer.analysis.views import attention_pattern
+
+
+def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Numerically stable softmax in float64: exp(x − max) / Σ exp(x − max).
+
+    −inf entries (filtered tokens) get probability exactly 0.
+    """
+    x = np.asarray(logits, dtype=np.float64)
+    x = x - np.max(x, axis=axis, keepdims=True)
+    e = np.exp(x)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def sampling_distribution(logits: np.ndarray, temperature: float = 0.0,
+                          top_k: int = 0) -> np.ndarray:
+    """The distribution the decoder picks its next token from, as ``models.transformer`` does.
+
+    Greedy (``temperature`` 0) puts all mass on the argmax. Otherwise logits are divided by the
+    temperature (below 1 sharpens, above 1 flattens), only the ``top_k`` largest are kept
+    (0 keeps all; ties with the k-th are kept), and softmax turns them into probabilities.
+
+    Args:
+        logits: [..., vocab].
+
+    Returns:
+        [..., vocab] probabilities, each row summing to 1.
+    """
+    logits = np.asarray(logits, dtype=np.float64)
+    if temperature <= 0:
+        out = np.zeros_like(logits)
+        np.put_along_axis(out, logits.argmax(axis=-1)[..., None], 1.0, axis=-1)
+        return out
+    scaled = logits / float(temperature)
+    if top_k > 0:
+        k = min(int(top_k), scaled.shape[-1])
+        kth = -np.sort(-scaled, axis=-1)[..., k - 1 : k]
+        scaled = np.where(scaled < kth, -np.inf, scaled)
+    return softmax(scaled)
+
+
+def decoder_keep(trace, layer: int = 0) -> np.ndarray:
+    """The decoder's causal mask as the model applied it: [tgt, tgt] bool, True = may attend.
+
+    Read from the masked self-attention scores (−inf where masked), not rebuilt, so what the
+    page shows is what the model used; it is lower-triangular (§3.2.3).
+    """
+    return ~np.isneginf(trace[f"dec.blocks.{int(layer)}.attn.hook_scores"][0])
+
+
+def probabilities(trace) -> np.ndarray:
+    """softmax(dec.hook_logits): [tgt, vocab], the model's next-token distribution per step."""
+    return softmax(trace["dec.hook_logits"])
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: int
+    prefix: list[str]  # the decoder's input so far, start token first
+    chosen: str  # the token written at this step
+    chosen_id: int
+    probs: np.ndarray  # [vocab] the model's distribution, softmax(logits)
+    drawn: np.ndarray  # [vocab] the distribution the token was picked from
+    visible: np.ndarray  # [tgt] bool: the positions this step may attend to
+    total: float  # Σ probs over the whole vocabulary (1 up to rounding)
+    rank: int  # 1 = the chosen token was the most likely one
+    prob: float  # the chosen token's probability
+
+
+def step_view(trace, step: int, temperature: float = 0.0, top_k: int = 0) -> StepView:
+    """Everything the translation page shows for one decoding step."""
+    n = len(trace.output_tokens)
+    if not 0 <= int(step) < n:
+        raise ValueError(f"step {step} out of range 0..{n - 1}")
+    step = int(step)
+    logits = trace["dec.hook_logits"][step]
+    probs = softmax(logits)
+    chosen_id = int(trace.output_ids[step])
+    return StepView(
+        step=step,
+        prefix=list(trace.tgt_tokens[: step + 1]),
+        chosen=trace.output_tokens[step],
+        chosen_id=chosen_id,
+        probs=probs,
+        drawn=sampling_distribution(logits, temperature, top_k),
+        visible=decoder_keep(trace)[step],
+        total=float(probs.sum()),
+        rank=int((probs > probs[chosen_id]).sum()) + 1,
+        prob=float(probs[chosen_id]),
+    )
+
+
+def mass_split(probs: np.ndarray, shown_ids) -> tuple[float, float, int]:
+    """(probability of the shown tokens, of all the others, how many others)."""
+    probs = np.asarray(probs, dtype=np.float64)
+    shown = np.zeros(probs.shape[0], dtype=bool)
+    shown[np.asarray(list(shown_ids), dtype=int)] = True
+    return float(probs[shown].sum()), float(probs[~shown].sum()), int((~shown).sum())
+
+
+def top_tokens(probs: np.ndarray, vocab, k: int, chosen_id: int | None = None,
+               drawn: np.ndarray | None = None) -> pd.DataFrame:
+    """The ``k`` most likely next tokens, most likely first, plus the chosen one if it is not
+    among them (sampling can pick an unlikely token).
+
+    Columns: rank (1 = most likely), token, id, prob, drawn (when given), chosen.
+    """
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 1 or len(vocab) != probs.shape[0]:
+        raise ValueError(f"probs {probs.shape} does not match a vocabulary of {len(vocab)}")
+    order = np.argsort(-probs, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(1, len(order) + 1)
+    ids = list(order[: max(1, int(k))])
+    if chosen_id is not None and chosen_id not in ids:
+        ids.append(int(chosen_id))
+    rows = []
+    for i in ids:
+        row = {"rank": int(rank[i]), "token": str(vocab[i]), "id": int(i),
+               "prob": float(probs[i])}
+        if drawn is not None:
+            row["drawn"] = float(drawn[i])
+        row["chosen"] = chosen_id is not None and int(i) == int(chosen_id)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def steps_table(trace, labels: dict[str, str]) -> pd.DataFrame:
+    """One row per step: decoder input so far, token written, its probability and rank.
+
+    ``labels`` maps "step", "input", "output", "prob", "rank" to interface words.
+    """
+    probs = probabilities(trace)
+    rows = []
+    for i, (tok, idx) in enumerate(zip(trace.output_tokens, trace.output_ids)):
+        p = probs[i]
+        rows.append({
+            labels["step"]: i + 1,
+            labels["input"]: " ".join(trace.tgt_tokens[: i + 1]),
+            labels["output"]: tok,
+            labels["prob"]: round(float(p[idx]), 4),
+            labels["rank"]: int((p > p[idx]).sum()) + 1,
+        })
+    return pd.DataFrame(rows)
+
+
+def cross_attention(trace, layer: int, head: int | None) -> np.ndarray:
+    """Encoder–decoder attention [tgt, src] of one head, or the mean over heads (None).
+
+    Row ``i`` is the step that wrote ``output_tokens[i]``; columns are source tokens.
+    """
+    return attention_pattern(trace, "cross", layer, head).pattern
+
+
+def alignment_table(trace, layer: int, labels: dict[str, str]) -> pd.DataFrame:
+    """For each written token, the source token it attended to most (mean over heads).
+
+    ``labels`` maps "output", "source", "weight". Reads "I → 我, love → 爱, you → 你" off the
+    cross-attention of a trained model.
+    """
+    pattern = cross_attention(trace, layer, None)
+    rows = []
+    for i, tok in enumerate(trace.output_tokens):
+        j = int(np.argmax(pattern[i]))
+        rows.append({labels["output"]: tok, labels["source"]: trace.src_tokens[j],
+                     labels["weight"]: round(float(pattern[i, j]), 3)})
+    return pd.DataFrame(rows)
+
+
+def beam_path(beam, hypothesis: int = 0) -> list[tuple[int, int]]:
+    """(step, node) pairs from the first step to the end of one hypothesis (0 = best)."""
+    step, node = int(beam.hyp_steps[hypothesis]), int(beam.hyp_nodes[hypothesis])
+    path = []
+    while step >= 0 and node >= 0:
+        path.append((step, node))
+        node, step = int(beam.parents[step, node]), step - 1
+    return path[::-1]
+
+
+def hypotheses_table(beam, labels: dict[str, str]) -> pd.DataFrame:
+    """Beam search's hypotheses, best first.
+
+    ``labels`` maps "rank", "translation", "tokens", "log_prob", "score", "finished", "yes",
+    "no".
+    """
+    rows = []
+    for i, text in enumerate(beam.translations):
+        rows.append({
+            labels["rank"]: i + 1,
+            labels["translation"]: text,
+            labels["tokens"]: len(beam.hyp_tokens[i]),
+            labels["log_prob"]: round(float(beam.hyp_log_probs[i]), 3),
+            labels["score"]: round(float(beam.hyp_scores[i]), 3),
+            labels["finished"]: labels["yes"] if beam.hyp_finished[i] else labels["no"],
+        })
+    return pd.DataFrame(rows)
+
+
+def labelled_frame(matrix: np.ndarray, rows, cols) -> pd.DataFrame:
+    """A matrix as a table for CSV download; labels carry their position so repeats stay apart.
+
+    Args:
+        matrix: [rows, cols]; ``cols`` may be None for numbered columns.
+    """
+    matrix = np.asarray(matrix)
+    if matrix.dtype == bool:
+        matrix = matrix.astype(int)  # masks as 0/1, as the page shows them
+    if matrix.ndim != 2 or len(rows) != matrix.shape[0] or (
+            cols is not None and len(cols) != matrix.shape[1]):
+        raise ValueError(f"labels do not fit a matrix of shape {matrix.shape}")
+    index = [f"{i}: {r}" for i, r in enumerate(rows)]
+    columns = ([f"{j}: {c}" for j, c in enumerate(cols)] if cols is not None
+               else list(range(matrix.shape[1])))
+    return pd.DataFrame(matrix, index=index, columns=columns)
