@@ -15,7 +15,6 @@ from explainer.figures.embedding import neighbours_figure, vector_strips_figure,
 from ui.loaders import vocab_cached
 from ui.state import tr
 from ui.walkthrough import (
-    csv_download,
     cut_notice,
     labels,
     pc_titles,
@@ -23,7 +22,7 @@ from ui.walkthrough import (
     unit_embeddings_cached,
     vocab_map_cached,
 )
-from ui.widgets import current_trace, escape_md, pick_token, show_figure
+from ui.widgets import csv_button, current_trace, escape_md, pick_token, show_figure
 
 PAGE = {"order": 20, "url": "embedding", "icon": ":material/tag:",
         "title": {"en": "1 · Embedding", "zh": "1 · 编码"}}
@@ -43,7 +42,7 @@ st.dataframe(highlight_unknown(tokens_frame, words["status"], words["unknown"]),
              hide_index=True, key="emb_tokens")
 if trace.unknown:
     st.caption(tr("walk.emb.unknown_note"))
-csv_download(lambda: tokens_frame, "tokens.csv", key="emb_tokens_csv")
+csv_button(lambda: tokens_frame, "tokens.csv", key="emb_tokens_csv")
 
 st.subheader(tr("walk.emb.strips"))
 embedded = trace["enc.hook_embed"]
@@ -56,7 +55,7 @@ with fig_col:
     cut_notice(len(shown), len(trace.src_tokens))
 with text_col:
     st.markdown(tr("walk.emb.strips_text"))
-    csv_download(lambda: vector_frame(embedded, trace.src_tokens), "embeddings.csv",
+    csv_button(lambda: vector_frame(embedded, trace.src_tokens), "embeddings.csv",
                  key="emb_strips_csv")
 
 st.subheader(tr("walk.emb.map"))
@@ -75,7 +74,7 @@ with fig_col:
 with text_col:
     st.markdown(tr("walk.emb.map_text", v=len(vocab), d=d_model))
     pca_note(projection.explained, 2)
-    csv_download(lambda: vector_frame(projection.points, vocab, prefix="PC"),
+    csv_button(lambda: vector_frame(projection.points, vocab, prefix="PC"),
                  "vocabulary_pca.csv", key="emb_vocab_csv")
 
 st.subheader(tr("walk.emb.neighbours"))
@@ -91,4 +90,4 @@ with text_col:
     st.markdown(tr("walk.emb.neighbours_text", token=escape_md(token)))
     if token in trace.unknown:
         st.caption(tr("walk.emb.unk_neighbours", token=escape_md(token)))
-    csv_download(lambda: neighbours, "neighbours.csv", key="emb_neighbours_csv")
+    csv_button(lambda: neighbours, "neighbours.csv", key="emb_neighbours_csv")

@@ -26,8 +26,9 @@ from explainer.figures.heads import (
 )
 from ui.loaders import weights_cached
 from ui.state import tr
-from ui.walkthrough import csv_download, diff_line, labels, pc_titles, pick_stage
+from ui.walkthrough import diff_line, labels, pc_titles, pick_stage
 from ui.widgets import (
+    csv_button,
     current_trace,
     escape_md,
     pick_head,
@@ -63,7 +64,7 @@ with text_col:
     st.markdown(tr("walk.mh.grid_text"))
     if grid.pooled:
         st.caption(tr("walk.pooled", block=max(grid.block)))
-    csv_download(lambda: grid_frame(grid.pattern, grid.query_labels, grid.key_labels),
+    csv_button(lambda: grid_frame(grid.pattern, grid.query_labels, grid.key_labels),
                  "all_heads.csv", key="mh_grid_csv")
 
 st.subheader(tr("walk.mh.detail"))
@@ -88,7 +89,7 @@ for column, (which, title, key) in zip(st.columns(2), (
                     key=key)
         if detail.pooled:
             st.caption(tr("walk.pooled", block=max(detail.block)))
-        csv_download(lambda view=view: vector_frame(view.pattern, view.query_tokens, prefix="k"),
+        csv_button(lambda view=view: vector_frame(view.pattern, view.query_tokens, prefix="k"),
                      f"{key}_layer{layer + 1}.csv", key=f"{key}_csv")
 st.caption(tr("walk.mh.detail_text"))
 
@@ -110,7 +111,7 @@ words = labels(layer="common.layer", head="common.head", entropy="walk.mh.entrop
 summary_shown = summary_table(summary, words)
 with st.expander(tr("walk.mh.summary_table")):
     st.dataframe(summary_shown, hide_index=True, key="mh_summary_table")
-csv_download(lambda: summary_shown, "head_summary.csv", key="mh_summary_csv")
+csv_button(lambda: summary_shown, "head_summary.csv", key="mh_summary_csv")
 
 st.subheader(tr("walk.mh.mix"))
 pos = pick_token(query_tokens, key="q", label=tr("common.query"))
@@ -128,7 +129,7 @@ with share_col:
                                   [str(i + 1) for i in range(n_heads)],
                                   value_title=tr("walk.mh.share_value"),
                                   head_title=tr("common.head")), key="mh_share")
-    csv_download(lambda: vector_frame(mix.W_O, [str(i) for i in range(mix.W_O.shape[0])]),
+    csv_button(lambda: vector_frame(mix.W_O, [str(i) for i in range(mix.W_O.shape[0])]),
                  f"W_O_layer{layer + 1}.csv", key="mh_W_O_csv")
 diff_line(mix.difference)
 

@@ -23,8 +23,8 @@ from explainer.figures.positional import (
     pe_waves_figure,
 )
 from ui.state import tr
-from ui.walkthrough import REPEAT_DEMO, csv_download, pc_titles, repeat_demo_trace
-from ui.widgets import current_trace, escape_md, pick_token, show_figure
+from ui.walkthrough import REPEAT_DEMO, pc_titles, repeat_demo_trace
+from ui.widgets import csv_button, current_trace, escape_md, pick_token, show_figure
 
 PAGE = {"order": 30, "url": "positional-encoding", "icon": ":material/linear_scale:",
         "title": {"en": "2 · Positional encoding", "zh": "2 · 位置编码"}}
@@ -51,7 +51,7 @@ with fig_col:
 with text_col:
     st.markdown(tr("walk.pe.matrix_text"))
     st.caption(tr("walk.pe.matrix_check", diff=pe_difference(trace["enc.hook_pos"])))
-    csv_download(lambda: position_frame(pe, positions), "positional_encoding.csv",
+    csv_button(lambda: position_frame(pe, positions), "positional_encoding.csv",
                  key="pe_matrix_csv")
 
 st.subheader(tr("walk.pe.waves"))
@@ -79,7 +79,7 @@ with fig_col:
 with text_col:
     st.markdown(tr("walk.pe.sum_text", token=escape_md(trace.src_tokens[pos]), pos=pos))
     st.caption(tr("walk.pe.sum_check", diff=parts.difference))
-    csv_download(lambda: vector_frame(parts.rows, row_names), "embedding_plus_pe.csv",
+    csv_button(lambda: vector_frame(parts.rows, row_names), "embedding_plus_pe.csv",
                  key="pe_sum_csv")
 
 st.subheader(tr("walk.pe.before_after"))
@@ -112,5 +112,5 @@ with fig_col:
                 key="pe_similarity")
 with text_col:
     st.markdown(tr("walk.pe.similarity_text", top=d_model / 2))
-    csv_download(lambda: position_frame(sim, positions, columns_prefix=""),
+    csv_button(lambda: position_frame(sim, positions, columns_prefix=""),
                  "pe_similarity.csv", key="pe_similarity_csv")

@@ -18,8 +18,9 @@ from explainer.figures.steps import (
 )
 from ui.loaders import weights_cached
 from ui.state import tr
-from ui.walkthrough import csv_download, diff_line, labels, pick_stage
+from ui.walkthrough import diff_line, labels, pick_stage
 from ui.widgets import (
+    csv_button,
     current_trace,
     escape_md,
     pick_head,
@@ -60,7 +61,7 @@ else:
 st.markdown(tr("walk.sa.s1_text", token=token, pos=query, layer=layer + 1, source=source))
 show_figure(vector_strips_figure(steps.x[None], ["x"], dim_title=dim,
                                  value_title=tr("common.value"), row_height=48), key="sa_x")
-csv_download(lambda: vector_frame(steps.x, [steps.query_token]), "x.csv", key="sa_x_csv")
+csv_button(lambda: vector_frame(steps.x, [steps.query_token]), "x.csv", key="sa_x_csv")
 
 st.subheader(tr("walk.sa.s2"))
 st.markdown(tr("walk.sa.s2_text", d=d_model, e=d_k))
@@ -69,7 +70,7 @@ show_figure(projection_matrices_figure([steps.W_Q, steps.W_K, steps.W_V],
 for column, (name, matrix) in zip(st.columns(3), (("W_Q", steps.W_Q), ("W_K", steps.W_K),
                                                   ("W_V", steps.W_V))):
     with column:
-        csv_download(lambda matrix=matrix: vector_frame(matrix, [str(i) for i in range(d_model)]),
+        csv_button(lambda matrix=matrix: vector_frame(matrix, [str(i) for i in range(d_model)]),
                      f"{name}_layer{layer + 1}_head{head + 1}.csv", key=f"sa_{name}_csv")
 
 st.subheader(tr("walk.sa.s3"))
@@ -80,16 +81,16 @@ k_frame = vector_frame(steps.keys, key_tokens)
 v_frame = vector_frame(steps.values, key_tokens)
 st.caption(tr("walk.sa.q_table", token=token))
 st.dataframe(q_frame.round(4), key="sa_q_table")
-csv_download(lambda: q_frame, "q.csv", key="sa_q_csv")
+csv_button(lambda: q_frame, "q.csv", key="sa_q_csv")
 k_col, v_col = st.columns(2)
 with k_col:
     st.caption(tr("walk.sa.k_table"))
     st.dataframe(k_frame.round(4), key="sa_k_table", height=min(400, 40 + 35 * len(key_tokens)))
-    csv_download(lambda: k_frame, "k.csv", key="sa_k_csv")
+    csv_button(lambda: k_frame, "k.csv", key="sa_k_csv")
 with v_col:
     st.caption(tr("walk.sa.v_table"))
     st.dataframe(v_frame.round(4), key="sa_v_table", height=min(400, 40 + 35 * len(key_tokens)))
-    csv_download(lambda: v_frame, "v.csv", key="sa_v_csv")
+    csv_button(lambda: v_frame, "v.csv", key="sa_v_csv")
 
 st.subheader(tr("walk.sa.s4"))
 st.latex(r"s_j = \frac{q\cdot k_j}{\sqrt{d_k}} = \frac{q\cdot k_j}{\sqrt{" + str(d_k) + "}}")
@@ -105,7 +106,7 @@ words = labels(position="common.position", token="common.token", dot="walk.sa.do
 scores = score_table(steps, words)
 st.dataframe(scores, hide_index=True, key="sa_score_table",
              height=min(400, 40 + 35 * len(key_tokens)))
-csv_download(lambda: scores, "scores.csv", key="sa_scores_csv")
+csv_button(lambda: scores, "scores.csv", key="sa_scores_csv")
 
 st.subheader(tr("walk.sa.s5"))
 if steps.n_masked:
@@ -136,7 +137,7 @@ with fig_col:
                                      value_title=tr("common.value")), key="sa_weighted_sum")
 with text_col:
     st.markdown(tr("walk.sa.s7_text", token=token))
-    csv_download(lambda: vector_frame(rows, [*row_names, tr("walk.sa.z_row")]),
+    csv_button(lambda: vector_frame(rows, [*row_names, tr("walk.sa.z_row")]),
                  "weighted_sum.csv", key="sa_z_csv")
 
 diff_line(steps.z_difference)

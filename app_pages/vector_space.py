@@ -12,7 +12,6 @@ from explainer.analysis.trajectory import (
 from explainer.figures.space import similarity_paths_figure, trajectory_figure
 from ui.state import tr
 from ui.walkthrough import (
-    csv_download,
     pc_titles,
     pca_note,
     pick_dims,
@@ -20,6 +19,7 @@ from ui.walkthrough import (
     trajectories_cached,
 )
 from ui.widgets import (
+    csv_button,
     current_trace,
     escape_md,
     pick_index,
@@ -60,7 +60,7 @@ with fig_col:
 with text_col:
     st.markdown(tr("walk.vs.paths_text"))
     pca_note(paths.explained, dims)
-    csv_download(lambda: trajectory_frame(paths, stage_names, tokens), "trajectories.csv",
+    csv_button(lambda: trajectory_frame(paths, stage_names, tokens), "trajectories.csv",
                  key="vs_paths_csv")
 
 token = escape_md(tokens[pos])
@@ -74,5 +74,5 @@ with fig_col:
                 key="vs_similarity")
 with text_col:
     st.markdown(tr("walk.vs.similar_text", token=token, d=trace.config["d_model"]))
-    csv_download(lambda: cosine_frame(cosines, stage_names, tokens), "similarity_paths.csv",
+    csv_button(lambda: cosine_frame(cosines, stage_names, tokens), "similarity_paths.csv",
                  key="vs_similarity_csv")

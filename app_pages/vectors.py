@@ -5,8 +5,8 @@ import streamlit as st
 from explainer.analysis.credit import FEATURES, SALARY
 from explainer.figures.vectors import credit_scatter_figure
 from ui.state import tr
-from ui.walkthrough import credit_cached, csv_download, pc_titles, pca_note, pick_dims
-from ui.widgets import show_figure
+from ui.walkthrough import credit_cached, pc_titles, pca_note, pick_dims
+from ui.widgets import csv_button, show_figure
 
 PAGE = {"order": 10, "url": "vectors", "icon": ":material/scatter_plot:",
         "title": {"en": "Vectors", "zh": "向量"}}
@@ -29,7 +29,7 @@ names["good"] = tr("walk.feat.good")
 people = example.table.rename(columns=names)
 st.caption(tr("walk.vec.table"))
 st.dataframe(people.head(6), key="vec_table")
-csv_download(lambda: people, "credit_people.csv", key="vec_table_csv")
+csv_button(lambda: people, "credit_people.csv", key="vec_table_csv")
 
 hover = [tr("walk.vec.person", i=i) for i in range(len(example.good))]
 spaces = (

@@ -103,16 +103,3 @@ def labels(**keys: str) -> dict[str, str]:
     return {name: tr(key) for name, key in keys.items()}
 
 
-def csv_download(make_frame, file_name: str, key: str) -> None:
-    """A CSV download whose table is built only when clicked (``make_frame`` returns it).
-
-    A 512 × 512 attention matrix costs most of a second to write as CSV; built eagerly it would
-    slow every rerun of the page for a file nobody asked for. UTF-8 with BOM, so Excel shows
-    Chinese correctly; clicking does not rerun the page.
-    """
-    st.download_button(
-        tr("common.download_csv"),
-        lambda: make_frame().to_csv(index=True).encode("utf-8-sig"),
-        file_name=file_name, mime="text/csv", key=key, icon=":material/download:",
-        on_click="ignore",
-    )
