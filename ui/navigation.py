@@ -7,19 +7,34 @@
 from __future__ import annotations
 
 import ast
+import threading
 from pathlib import Path
 
 import streamlit as st
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "app_pages"
 
+# Every session's run calls page_specs; CPython 3.11's ast.parse is not safe to run from many
+# threads at once (it failed with "AST constructor recursion depth mismatch" under 20 sessions),
+# so parsing happens under a lock, once per version of the folder.
+_LOCK = threading.Lock()
+_CACHE: dict[tuple, list[dict]] = {}
+
 
 def page_specs(pages_dir: Path = PAGES_DIR) -> list[dict]:
     """Every page's ``PAGE`` dict plus its ``path``, sorted by ``order``."""
+    paths = sorted(p for p in pages_dir.glob("*.py") if not p.name.startswith("_"))
+    version = tuple((str(p), p.stat().st_mtime_ns) for p in paths)
+    with _LOCK:
+        if version not in _CACHE:
+            _CACHE.clear()
+            _CACHE[version] = _read_specs(paths)
+        return [dict(spec) for spec in _CACHE[version]]
+
+
+def _read_specs(paths: list[Path]) -> list[dict]:
     specs = []
-    for path in sorted(pages_dir.glob("*.py")):
-        if path.name.startswith("_"):
-            continue
+    for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         spec = None
         for node in tree.body:
