@@ -38,7 +38,8 @@ weights = weights_cached(selection().model_name)
 c1, c2, c3 = st.columns(3)
 with c1:
     # Labels looked up now, not in format_func: AppTest formats outside the script run.
-    side_names = [tr("pipe.encoder"), tr("pipe.decoder")]
+    # URL-bound: these labels read the same in both languages, so a link survives a switch.
+    side_names = [tr("addnorm.side_enc"), tr("addnorm.side_dec")]
     side = SIDES[pick_index(tr("addnorm.side"), 2, "an_side",
                             format_func=side_names.__getitem__)]
 with c2:

@@ -12,11 +12,13 @@ from explainer.trace import (
     trace,
 )
 from models.checkpoint import Loaded, load_model
+from models.device import configure_threads
 
 
 @st.cache_resource(show_spinner=False)
 def load_model_cached(name: str) -> Loaded:
     """The model by name, shared by every session (never mutate it)."""
+    configure_threads()
     return load_model(name)
 
 

@@ -8,7 +8,6 @@ import streamlit as st
 
 from explainer.text import LANG_NAMES, LANGS
 from models.checkpoint import MODEL_NAMES
-from models.tokenizer import MAX_INPUT_CHARS
 from ui import state
 from ui.state import tr
 
@@ -39,7 +38,7 @@ def render_sidebar() -> Selection:
         )
         sentence = st.text_input(
             tr("sidebar.sentence"), value=state.DEFAULT_SENTENCE, key=state.SENTENCE,
-            max_chars=MAX_INPUT_CHARS, help=tr("sidebar.sentence_help"), bind="query-params",
+            help=tr("sidebar.sentence_help"), bind="query-params",
         )
         st.selectbox(
             tr("sidebar.examples"), state.EXAMPLES, index=None, key=EXAMPLE_PICK,

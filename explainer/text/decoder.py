@@ -86,9 +86,9 @@ TEXT = {
         "并读取自己已经写出的全部内容，再把最后一个向量变成词表中每个词元的概率。",
     },
     "trn.mode": {"en": "How to pick the next token", "zh": "如何选择下一个词元"},
-    "trn.mode_greedy": {"en": "Greedy (most likely)", "zh": "贪心（取最可能的）"},
-    "trn.mode_sample": {"en": "Sampling", "zh": "采样"},
-    "trn.mode_beam": {"en": "Beam search", "zh": "束搜索"},
+    "trn.mode_greedy": {"en": "Greedy · 贪心", "zh": "Greedy · 贪心"},  # URL-bound: same in both
+    "trn.mode_sample": {"en": "Sampling · 采样", "zh": "Sampling · 采样"},
+    "trn.mode_beam": {"en": "Beam search · 束搜索", "zh": "Beam search · 束搜索"},
     "trn.temperature": {"en": "Temperature T", "zh": "温度 T"},
     "trn.temperature_help": {
         "en": "Divides the scores before softmax: below 1 sharpens, above 1 flattens.",
@@ -284,9 +284,11 @@ TEXT = {
     },
     "addnorm.side": {"en": "Side", "zh": "部分"},
     "addnorm.sublayer": {"en": "Sub-layer", "zh": "子层"},
-    "addnorm.sub_attn": {"en": "Self-attention", "zh": "自注意力"},
-    "addnorm.sub_cross": {"en": "Cross-attention", "zh": "交叉注意力"},
-    "addnorm.sub_ffn": {"en": "Feed-forward", "zh": "前馈网络"},
+    "addnorm.sub_attn": {"en": "Self-attention · 自注意力", "zh": "Self-attention · 自注意力"},  # URL-bound
+    "addnorm.sub_cross": {"en": "Cross-attention · 交叉注意力", "zh": "Cross-attention · 交叉注意力"},
+    "addnorm.sub_ffn": {"en": "Feed-forward · 前馈网络", "zh": "Feed-forward · 前馈网络"},
+    "addnorm.side_enc": {"en": "Encoder · 编码器", "zh": "Encoder · 编码器"},  # URL-bound
+    "addnorm.side_dec": {"en": "Decoder · 解码器", "zh": "Decoder · 解码器"},
     "addnorm.ln_formula": {
         "en": "LayerNorm works on each token separately: subtract the mean μ of its numbers, "
         "divide by their standard deviation σ, then scale by γ and shift by β (both learned).",
