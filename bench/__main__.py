@@ -1,0 +1,133 @@
+"""Measure the app and print one Markdown table: ``python -m bench``.
+
+    python -m bench                   # everything (about 5–10 minutes on 2 cores)
+    python -m bench --quick           # no browser, no 20-session memory run, no 512-token pages
+    python -m bench --write-readme    # also put the table into README between the bench markers
+    python -m bench --one-thread      # torch on one thread (OMP_NUM_THREADS=1), app server too
+
+Rows: cold start (imports + model load), trace time at 5/64/128/512 source tokens, every page's
+warm script time under AppTest at 5 and 128 tokens and whether it renders at 512, the browser's
+time from navigation to the attention heatmap drawn at 5 and 512 tokens, and the server's peak
+memory with 20 sessions. Each row carries its target and pass/miss. Nothing here is asserted on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TRACE_TARGET_S = {5: 0.020}  # the foundation issue's target
+PAGE_TARGET_S = {5: 1.0, 128: 3.0}
+BROWSER_TARGET_S = {5: 3.0, 512: 6.0}
+MEMORY_TARGET_GB = 1.5
+SESSIONS = 20
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the browser, the memory run and the 512-token page renders")
+    parser.add_argument("--write-readme", action="store_true",
+                        help="write the table into README.md between the bench markers")
+    parser.add_argument("--one-thread", action="store_true",
+                        help="run torch on one thread here and in the app server")
+    parser.add_argument("--readme", type=Path, default=ROOT / "README.md", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.one_thread:
+        os.environ["OMP_NUM_THREADS"] = "1"  # before torch is imported, here and in children
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    load_before = os.getloadavg()
+
+    from bench.measure import (
+        browser_times,
+        cold_start,
+        known_words,
+        log,
+        machine_line,
+        page_times,
+        server_memory,
+        trace_times,
+    )
+    from bench.report import Row, fmt, markdown, write_readme
+    from models.checkpoint import load_model
+    from tests.browser.driver import missing_browser
+
+    env = os.environ.copy()  # the app server as shipped (plus --one-thread if given)
+    rows: list[Row] = []
+    log("cold start")
+    rows.append(Row("Cold start: imports + model load (fresh Python)", cold_start(env=env)))
+
+    loaded = load_model("trained")
+    words = known_words(loaded.tokenizer)
+    for result in trace_times(loaded):
+        rows.append(Row(
+            f"Trace (encoder + greedy decode + trace), {result.n_src} source tokens",
+            result.seconds * 1000, "ms",
+            None if TRACE_TARGET_S.get(result.n_src) is None
+            else TRACE_TARGET_S[result.n_src] * 1000,
+            note=f"decoder wrote {result.n_out} tokens; median of {result.repeats}",
+        ))
+
+    render_sizes = () if args.quick else (512,)
+    pages = page_times(words, tuple(PAGE_TARGET_S), render_sizes)
+    sizes = " · ".join(str(n) for n in PAGE_TARGET_S)
+    for page in pages:
+        misses = [n for n, s in page.warm.items() if s > PAGE_TARGET_S[n]]
+        rows.append(Row(
+            f"Page `{page.url}`: warm script (AppTest, 2nd run), {sizes} tokens", None,
+            shown=" · ".join(fmt(s, "s") for s in page.warm.values()),
+            target_shown=" · ".join(f"≤ {fmt(t, 's')}" for t in PAGE_TARGET_S.values()),
+            ok=not misses, note=("misses at " + ", ".join(map(str, misses))) if misses else "",
+        ))
+    for n in render_sizes:
+        rendered = [page.url for page in pages if page.renders.get(n)]
+        broken = [page.url for page in pages if not page.renders.get(n)]
+        rows.append(Row(f"Every page renders at {n} tokens (AppTest)", len(rendered), "",
+                        shown=f"{len(rendered)} / {len(pages)} pages", ok=not broken,
+                        target_shown="all pages",
+                        note=("fails: " + ", ".join(broken)) if broken else ""))
+
+    reason = missing_browser()
+    if args.quick or reason:
+        why = "skipped (--quick)" if args.quick else f"skipped: {reason}"
+        for n, target in BROWSER_TARGET_S.items():
+            rows.append(Row(f"Browser: navigation → attention heatmap drawn, {n} tokens", None,
+                            "s", target, note=why))
+        rows.append(Row(f"Server peak memory (RSS), {SESSIONS} sessions at once", None, "GB",
+                        MEMORY_TARGET_GB, note=why))
+    else:
+        for n, seconds in browser_times(words, tuple(BROWSER_TARGET_S), env=env).items():
+            rows.append(Row(f"Browser: navigation → attention heatmap drawn, {n} tokens",
+                            seconds, "s", BROWSER_TARGET_S[n],
+                            note="sentence in the URL, not traced before; median of 3"
+                            if seconds is not None else "no heatmap was drawn"))
+        memory = server_memory(words, SESSIONS, env=env)
+        peak = None if memory.peak_bytes is None else memory.peak_bytes / 1e9
+        rows.append(Row(
+            f"Server peak memory (RSS), {SESSIONS} sessions at once", peak, "GB",
+            MEMORY_TARGET_GB,
+            note=(f"one sentence each (5–128 tokens), spread over every page; "
+                  f"{len(memory.errors)} errors"),
+        ))
+
+    env_note = " (OMP_NUM_THREADS=1)" if args.one_thread else ""
+    table = markdown(rows, [machine_line(load_before, env_note)])
+    print(table)
+    if args.write_readme:
+        write_readme(table, args.readme)
+        log(f"table written into {args.readme}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

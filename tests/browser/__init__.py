@@ -1,0 +1,1 @@
+"""Real-browser tests (marked ``browser``): Chromium against `streamlit run app.py`."""
