@@ -1,0 +1,180 @@
+"""The sentence generator: lexicon size, grammar, determinism, and a leak-free held-out split."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from models import corpus
+from models.corpus import (
+    SEED_PAIRS,
+    Pair,
+    english_variant,
+    exclusion_set,
+    is_held_out,
+    sample_pairs,
+)
+from models.tokenizer import tokenize
+
+CLASSROOM = Path(__file__).parent / "data" / "classroom_sentences.tsv"
+
+
+@pytest.fixture(scope="module")
+def stream() -> list[Pair]:
+    return sample_pairs(15_000, seed=7)
+
+
+@pytest.fixture(scope="module")
+def train_and_test() -> tuple[list[Pair], list[Pair]]:
+    return sample_pairs(15_000, seed=3, split="train"), sample_pairs(1_500, seed=4, split="test")
+
+
+def test_lexicon_has_300_tagged_entries_of_every_part_of_speech():
+    lex = corpus.lexicon()
+    words = sum(len(v) for k, v in lex.items() if k != "phrase")
+    assert words >= 300
+    for pos in ("pronoun", "name", "noun", "adjective", "intransitive verb", "transitive verb",
+                "place", "time word"):
+        assert len(lex[pos]) >= 6, pos
+    pronouns = {(p.subj, p.zh) for p in corpus.PRONOUNS}
+    assert {("I", "我"), ("you", "你"), ("he", "他"), ("she", "她"), ("we", "我们"),
+            ("they", "他们")} <= pronouns
+    verbs = {v.base: v.zh.c for v in corpus.TRANSITIVE}
+    assert {"love": "爱", "like": "喜欢", "eat": "吃", "drink": "喝", "read": "看"}.items() \
+        <= verbs.items()
+    # Every transitive verb has objects that suit it.
+    for verb in corpus.TRANSITIVE:
+        assert verb.objects, verb.base
+
+
+def test_the_articles_sentences_come_out_of_the_grammar_exactly():
+    assert [(p.en, p.zh) for p in corpus.seed_pairs()] == list(SEED_PAIRS)
+    assert SEED_PAIRS == (("I love you", "我爱你"), ("Smart John is singing", "聪明的约翰在唱歌"))
+    assert all(p.key in corpus.SEED_KEYS for p in corpus.seed_pairs())
+
+
+def test_the_issues_example_sentences_come_out_of_the_grammar():
+    he, you = corpus.subject_np("he"), corpus.subject_np("you")
+    tea = corpus.verb_phrase("like", "tea")
+    assert corpus.plain(corpus.negation(he, tea)) == ("He does not like tea", "他不喜欢茶")
+    assert corpus.plain(corpus.yes_no_question(you, tea)) == ("Do you like tea?", "你喜欢茶吗?")
+    she = corpus.subject_np("she")
+    assert corpus.plain(corpus.present(she, tea)) == ("She likes tea", "她喜欢茶")
+    assert corpus.plain(corpus.progressive(corpus.subject_np("I"), corpus.verb_phrase("sing"))) \
+        == ("I am singing", "我在唱歌")
+    i = corpus.subject_np("I")
+    assert corpus.plain(corpus.present(i, corpus.verb_phrase("eat", "apple"))) \
+        == ("I eat apples", "我吃苹果")
+    assert corpus.plain(corpus.present(you, corpus.verb_phrase("play", "football"))) \
+        == ("You play football", "你踢足球")
+
+
+def test_the_random_patterns_use_the_same_builders(stream):
+    """Sentences like the issue's show up in an ordinary draw, with the same shapes."""
+    both = [p for p in stream if p.direction == "both"]
+    negations = [p for p in both if p.pattern == "negation" and " does not " in p.en
+                 and " not have " not in p.en]
+    assert negations and all("不" in p.zh for p in negations)
+    questions = [p for p in both if p.en.startswith(("Do ", "Does "))]
+    assert questions and all(p.zh.endswith("吗?") for p in questions)
+
+
+def test_at_least_eight_patterns_all_in_use(stream):
+    patterns = {p.pattern for p in stream}
+    assert len(patterns) >= 15
+    assert {"present", "progressive", "negation", "past", "question", "adjective", "location",
+            "modal"} <= patterns
+
+
+def test_english_agreement_is_right(stream):
+    for p in stream:
+        words = tokenize(p.en)
+        for a, b in zip(words, words[1:]):
+            assert (a, b) not in {("I", "is"), ("I", "are"), ("He", "are"), ("She", "are"),
+                                  ("He", "am"), ("We", "is"), ("They", "is"), ("You", "is"),
+                                  ("He", "like"), ("She", "like"), ("I", "likes"),
+                                  ("We", "likes"), ("He", "do"), ("She", "do"), ("I", "does")}, p
+        if words[:1] == ["Does"]:
+            assert words[1] not in ("I", "you", "we", "they"), p
+
+
+def test_past_sentences_carry_a_time_word_and_le(stream):
+    for p in stream:
+        if p.pattern == "past" and p.direction == "both":
+            assert "了" in p.zh, p
+            assert any(w in p.zh for w in ("昨天", "上个", "去年", "今天早上")), p
+
+
+def test_every_sentence_has_one_translation_each_way(stream):
+    """Exact match is only fair when the reference is the only right answer in the corpus."""
+    to_zh: dict[tuple, set] = defaultdict(set)
+    to_en: dict[tuple, set] = defaultdict(set)
+    for p in stream:
+        if p.direction in ("both", "en2zh"):
+            to_zh[tuple(tokenize(p.en))].add(p.zh)
+        if p.direction in ("both", "zh2en"):
+            to_en[tuple(tokenize(p.zh))].add(p.en)
+    assert not [(k, v) for k, v in to_zh.items() if len(v) > 1]
+    assert not [(k, v) for k, v in to_en.items() if len(v) > 1]
+
+
+def test_one_way_variants_are_read_not_written(stream):
+    directions = {p.direction for p in stream}
+    assert directions == {"both", "en2zh", "zh2en"}
+    for p in stream:
+        if p.direction == "both":
+            assert "'" not in p.en or p.en.startswith("Let's"), p  # contractions: read only
+            assert "正在" not in p.zh, p
+    assert english_variant("he does not like tea") == "he doesn't like tea"
+    assert english_variant("I am busy") == "I'm busy"
+    assert english_variant("she likes tea") == ""
+
+
+def test_corpus_is_deterministic_under_its_seed():
+    assert sample_pairs(500, seed=11) == sample_pairs(500, seed=11)
+    assert sample_pairs(500, seed=11) != sample_pairs(500, seed=12)
+
+
+def test_held_out_split_is_by_combination_and_disjoint(train_and_test):
+    train, test = train_and_test
+    assert all(not is_held_out(p.key) for p in train)
+    assert all(is_held_out(p.key) for p in test)
+    # No held-out sentence, on either side, occurs anywhere in training.
+    train_en = {p.en.rstrip(".") for p in train}
+    train_zh = {p.zh.rstrip("。") for p in train}
+    for p in test:
+        assert p.en.rstrip(".") not in train_en, p
+        assert p.zh.rstrip("。") not in train_zh, p
+    # ... and no (subject, verb, object) combination is shared.
+    assert not {p.key for p in train} & {p.key for p in test}
+
+
+def test_held_out_combinations_are_new_but_their_words_are_not(train_and_test):
+    train, test = train_and_test
+    train_tokens = {t for p in train for s in (p.en, p.zh) for t in tokenize(s)}
+    test_tokens = {t for p in test for s in (p.en, p.zh) for t in tokenize(s)}
+    # A held-out sentence is a new combination of known words (a larger training draw covers
+    # the rare remainder; the shipped vocabulary has no unknown held-out token).
+    assert len(test_tokens - train_tokens) <= 0.02 * len(test_tokens)
+
+
+def test_held_out_fraction_is_about_ten_percent(stream):
+    held = sum(is_held_out(p.key) for p in stream if p.pattern != "phrase")
+    assert 0.07 < held / len(stream) < 0.13
+    assert not any(is_held_out(p.key) for p in corpus.seed_pairs())
+
+
+def test_classroom_file_has_forty_own_sentences_kept_out_of_training():
+    with open(CLASSROOM, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    assert len(rows) == 40
+    assert sum(r["direction"] == "en2zh" for r in rows) == 20
+    assert sum(r["direction"] == "zh2en" for r in rows) == 20
+    exclude = exclusion_set([r["source"] for r in rows] + [r["target"] for r in rows])
+    kept = sample_pairs(5_000, seed=0, split="train", exclude=exclude)
+    for p in kept:
+        if p.pattern != "phrase":  # whole phrases (谢谢你) are memorised by design
+            assert corpus._norm(p.en) not in exclude and corpus._norm(p.zh) not in exclude
