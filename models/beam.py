@@ -4,9 +4,9 @@ The paper decodes with "beam search with a beam size of 4 and length penalty α 
 following Wu et al. 2016). Greedy decoding is beam search with one beam; a wider beam can find
 a sentence whose *whole* probability is higher even when its first word was not the top pick.
 
-Each step re-runs ``Transformer.decode`` on every beam's full prefix: slower than the cached
-loop of ``generate_batch`` but written with nothing but the model's public encode/decode, so
-the numbers are the model's own by construction.
+Each step reads every kept beam's newest token with ``Decoder.step``, as greedy decoding does;
+the decoder's cache (keys and values of earlier positions) follows the beams: a kept beam takes
+the cache rows of the beam it extends.
 """
 
 from __future__ import annotations
@@ -90,8 +90,7 @@ def beam_search(
         raise ValueError("beam_size must be at least 1")
     cfg = model.cfg
     src = torch.tensor([src_ids], dtype=torch.long, device=model.device)
-    memory = model.encode(src)  # [1, s, d_model]
-    src_keep = model.src_keep(src)  # [1, 1, s]
+    cache = model.dec.start_cache(model.encode(src), model.src_keep(src))  # batch of 1 beam
     n_src = sum(1 for i in src_ids if i != cfg.pad_id)
     max_new = min(max_new or default_max_new(n_src, cfg.max_len), cfg.max_len)
     result = BeamResult()
@@ -99,10 +98,10 @@ def beam_search(
     alive: list[tuple[list[int], float, int]] = [([start_id], 0.0, -1)]
     finished: list[Hypothesis] = []
     for step in range(max_new):
-        n = len(alive)
-        tgt = torch.tensor([ids for ids, _, _ in alive], dtype=torch.long, device=model.device)
-        logits = model.decode(tgt, memory.expand(n, -1, -1), src_keep.expand(n, -1, -1))
-        log_probs = torch.log_softmax(logits[:, -1].double(), dim=-1)  # [beam, vocab]
+        newest = torch.tensor([ids[-1] for ids, _, _ in alive], dtype=torch.long,
+                              device=model.device)  # [beam]
+        logits = model.dec.step(newest, cache)  # [beam, vocab]; cache row i is beam i
+        log_probs = torch.log_softmax(logits.double(), dim=-1)  # [beam, vocab]
         total = log_probs + torch.tensor([lp for _, lp, _ in alive], dtype=torch.double,
                                          device=log_probs.device)[:, None]
         # 2 × beam candidates: even if up to beam of them end here, beam others stay alive.
@@ -111,6 +110,7 @@ def beam_search(
         vocab = total.shape[1]
         nodes: list[BeamNode] = []
         next_alive: list[tuple[list[int], float, int]] = []
+        parents: list[int] = []  # the beam (cache row) each of next_alive extends
         for value, index in zip(values.tolist(), flat.tolist()):
             beam, token = divmod(index, vocab)
             prefix, _, node_index = alive[beam]
@@ -122,12 +122,14 @@ def beam_search(
                                            value / length_penalty(len(ids), alpha), True))
             else:
                 next_alive.append((prefix + [token], value, len(nodes) - 1))
+                parents.append(beam)
             if len(next_alive) == beam_size:
                 break
         result.steps.append(nodes)
         alive = next_alive
         if len(finished) >= beam_size or not alive:
             break
+        cache.reorder(torch.tensor(parents, dtype=torch.long, device=model.device))
     if len(finished) < beam_size:
         # Ran out of steps: what is still alive counts, marked unfinished.
         last = len(result.steps) - 1

@@ -27,7 +27,7 @@ DEFAULT_CHECKPOINT = SHIPPED_CHECKPOINT
 def default_checkpoint() -> Path:
     """The shipped model folder, unless TRANSFORMER_CHECKPOINT points to another one."""
     return Path(os.environ.get("TRANSFORMER_CHECKPOINT") or SHIPPED_CHECKPOINT)
-REBUILD_COMMAND = "python -m models.train --out models/checkpoints/zh-en-small"
+REBUILD_COMMAND = "python -m training.train --out models/checkpoints/zh-en-small"
 UNTRAINED_SEED = 0
 
 
@@ -147,15 +147,3 @@ def load_untrained(folder=None, device: str | None = None, seed: int = UNTRAINED
         torch.random.set_rng_state(gen_state)
     model.to(pick_device(device)).eval()
     return Loaded(model, tokenizer, cfg, {"seed": seed}, name="untrained")
-
-
-MODEL_NAMES = ("trained", "untrained")
-
-
-def load_model(name: str = "trained", device: str | None = None) -> Loaded:
-    """The app's models by name: "trained" (the shipped checkpoint) or "untrained" (random)."""
-    if name == "trained":
-        return load_checkpoint(None, device)
-    if name == "untrained":
-        return load_untrained(None, device)
-    raise ValueError(f"unknown model {name!r}; choose from {MODEL_NAMES}")

@@ -43,6 +43,19 @@ def small_model(tokenizer) -> Transformer:
     return _random_model(preset("small", len(tokenizer)), seed=2)
 
 
+@pytest.fixture(scope="session")
+def noisy_model(tokenizer) -> Transformer:
+    """A tiny random model whose biases and LayerNorm γ, β are not 0 and 1 as initialised, so a
+    test can tell a bias or a LayerNorm that is applied at the wrong place."""
+    model = _random_model(ModelConfig(vocab_size=len(tokenizer), d_model=16, n_heads=2,
+                                      n_layers=2, d_ff=32, max_len=64), seed=3)
+    gen = torch.Generator().manual_seed(3)
+    with torch.no_grad():
+        for param in model.parameters():
+            param.add_(0.1 * torch.randn(param.shape, generator=gen))
+    return model
+
+
 @pytest.fixture(params=["tiny", "small"])
 def any_model(request, tiny_model, small_model) -> Transformer:
     return tiny_model if request.param == "tiny" else small_model

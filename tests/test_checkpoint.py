@@ -25,7 +25,7 @@ def test_round_trip_keeps_every_weight(folder, tiny_model):
 
 
 def test_missing_folder_names_the_rebuild_command(tmp_path):
-    with pytest.raises(CheckpointError, match="python -m models.train"):
+    with pytest.raises(CheckpointError, match="python -m training.train"):
         load_checkpoint(tmp_path / "none")
 
 

@@ -12,7 +12,7 @@ import torch
 
 from explainer.__main__ import main
 from models.checkpoint import save_checkpoint
-from tests.test_trace import expected_names
+from tests.test_trace import contract_names
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def test_trace_writes_every_name(checkpoint, tmp_path, capsys, tiny_model):
     assert main(["trace", "Smart John is singing", "--out", str(out), "--to", "zh",
                  "--with-weights"]) == 0
     data = np.load(out)
-    names = expected_names(tiny_model.cfg.n_layers)
+    names = contract_names(tiny_model)
     assert set(names) <= set(data.files)
     assert data["src_tokens"].tolist() == ["Smart", "John", "is", "singing"]
     assert data["tgt_tokens"][0] == "<2zh>"
@@ -55,7 +55,7 @@ def test_trace_without_weights_has_only_trace_names(checkpoint, tmp_path, tiny_m
     out = tmp_path / "trace.npz"
     assert main(["trace", "我爱你", "--out", str(out)]) == 0
     files = set(np.load(out).files)
-    assert files == set(expected_names(tiny_model.cfg.n_layers)) | {"src_tokens", "tgt_tokens"}
+    assert files == set(contract_names(tiny_model)) | {"src_tokens", "tgt_tokens"}
 
 
 @pytest.mark.parametrize("text", ["", "   "])
@@ -75,7 +75,7 @@ def test_missing_checkpoint_names_the_rebuild_command(tmp_path, monkeypatch, cap
     monkeypatch.setenv("TRANSFORMER_CHECKPOINT", str(tmp_path / "nowhere"))
     assert main(["translate", "我爱你"]) != 0
     err = capsys.readouterr().err
-    assert "python -m models.train" in err and err.count("\n") == 1
+    assert "python -m training.train" in err and err.count("\n") == 1
 
 
 def test_real_process_has_no_traceback(checkpoint):
@@ -90,3 +90,33 @@ def test_cli_uses_the_device_override(checkpoint, capsys):
     if not torch.cuda.is_available():
         assert main(["translate", "我爱你", "--device", "cuda"]) != 0
         assert "no CUDA" in capsys.readouterr().err
+
+
+def test_model_by_path_and_by_folder_name(tmp_path, monkeypatch, tiny_model, tokenizer, capsys):
+    models = tmp_path / "models"
+    save_checkpoint(models / "tiny-one", tiny_model, tokenizer, {"note": "test"})
+    out = tmp_path / "by_path.npz"
+    assert main(["trace", "我爱你", "--model", str(models / "tiny-one"), "--out", str(out)]) == 0
+    monkeypatch.setenv("EXPLAINER_MODELS_DIR", str(models))
+    out_named = tmp_path / "by_name.npz"
+    assert main(["trace", "我爱你", "--model", "tiny-one", "--out", str(out_named)]) == 0
+    a, b = np.load(out), np.load(out_named)
+    assert a.files == b.files
+    np.testing.assert_array_equal(a["dec.hook_logits"], b["dec.hook_logits"])
+
+
+@pytest.mark.parametrize("problem", ["missing", "not a model", "broken config"])
+def test_bad_model_folders_get_one_line_naming_the_folder(tmp_path, capsys, problem):
+    folder = tmp_path / "bad"
+    if problem != "missing":
+        folder.mkdir()
+        (folder / "config.json").write_text("{" if problem == "broken config" else "{}")
+    assert main(["translate", "我爱你", "--model", str(folder)]) != 0
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and err.count("\n") == 1 and "bad" in err
+
+
+def test_unknown_model_name_lists_the_choices(capsys):
+    assert main(["translate", "我爱你", "--model", "no-such-model"]) != 0
+    err = capsys.readouterr().err
+    assert "no-such-model" in err and "trained" in err

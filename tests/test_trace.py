@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from explainer.trace import attention_weights, trace
+from explainer.contract import Capabilities, ContractError, expected_names
+from explainer.trace import model_weights
+from explainer.trace import trace as trace_adapter
+from models.adapters.ours import OursAdapter
 from models.config import ModelConfig, preset
 from models.tokenizer import PAD, InputError
 from models.transformer import HookPoint, Transformer, generate
@@ -16,33 +19,18 @@ from models.transformer import HookPoint, Transformer, generate
 SENTENCE = "Smart John is singing"
 
 
-def expected_names(n_layers: int) -> list[str]:
-    """The public contract, written out from the issue, in forward order."""
-    attn = ["hook_q", "hook_k", "hook_v", "hook_scores", "hook_pattern", "hook_z", "hook_out"]
-    names = ["enc.hook_embed", "enc.hook_pos", "enc.hook_input"]
-    for layer in range(n_layers):
-        block = f"enc.blocks.{layer}"
-        names += [f"{block}.attn.{a}" for a in attn]
-        names += [f"{block}.hook_resid_mid", f"{block}.ffn.hook_hidden", f"{block}.hook_resid_post"]
-    names += ["dec.hook_embed", "dec.hook_pos", "dec.hook_input"]
-    for layer in range(n_layers):
-        block = f"dec.blocks.{layer}"
-        names += [f"{block}.attn.{a}" for a in attn]
-        names += [f"{block}.hook_resid_mid"]
-        names += [f"{block}.cross.{a}" for a in attn]
-        names += [f"{block}.hook_resid_cross", f"{block}.ffn.hook_hidden",
-                  f"{block}.hook_resid_post"]
-    return names + ["dec.hook_logits"]
+def trace(model, tokenizer, sentence, target=None, **options):
+    """Our model through its adapter, as the app and the command line trace it."""
+    return trace_adapter(OursAdapter(model, tokenizer), sentence, target, **options)
+
+
+def contract_names(model) -> list[str]:
+    return expected_names(Capabilities.from_dict(OursAdapter(model, None).caps))
 
 
 def all_patterns(result):
-    return {k: v for k, v in result.arrays.items() if k.endswith("hook_pattern")}
-
-
-def layer_input(result, side: str, layer: int) -> np.ndarray:
-    if layer == 0:
-        return result[f"{side}.hook_input"]
-    return result[f"{side}.blocks.{layer - 1}.hook_resid_post"]
+    return {(stage, layer): result.pattern(stage, layer) for stage in result.stages
+            for layer in range(result.n_layers_of(stage))}
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
@@ -51,15 +39,37 @@ def softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5):
+    mean = x.mean(-1, keepdims=True)
+    var = x.var(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * gamma + beta
+
+
 def test_exact_ordered_names(any_model, tokenizer):
     result = trace(any_model, tokenizer, SENTENCE)
-    assert result.names() == expected_names(any_model.cfg.n_layers)
+    assert result.names() == contract_names(any_model)
+    n = any_model.cfg.n_layers
+    # Written out for one block, so a change in the contract's own list cannot hide here.
+    assert result.names()[:6] == ["enc.hook_embed", "enc.hook_pos", "enc.hook_input",
+                                  "enc.blocks.0.hook_resid_pre", "enc.blocks.0.attn.hook_q",
+                                  "enc.blocks.0.attn.hook_k"]
+    block = [f"dec.blocks.{n - 1}.{x}" for x in (
+        "hook_resid_pre", "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_scores",
+        "attn.hook_pattern", "attn.hook_z", "attn.hook_out", "hook_sum_attn", "hook_resid_mid",
+        "cross.hook_q", "cross.hook_k", "cross.hook_v", "cross.hook_scores",
+        "cross.hook_pattern", "cross.hook_z", "cross.hook_out", "hook_sum_cross",
+        "hook_resid_cross", "ffn.hook_hidden", "ffn.hook_out", "hook_sum_ffn",
+        "hook_resid_post")] + ["dec.hook_logits"]
+    assert result.names()[-len(block):] == block
 
 
 def test_shapes_follow_the_contract(small_model, tokenizer):
     cfg = small_model.cfg
     result = trace(small_model, tokenizer, SENTENCE)
     s, t = len(result.src_tokens), len(result.tgt_tokens)
+    assert result.stages == ("enc", "dec", "cross")
+    assert result.mask("enc").shape == (s, s) and result.mask("cross").shape == (t, s)
+    assert result.ffn("enc", 0, "out").shape == (s, cfg.d_model)
     h, e = cfg.n_heads, cfg.d_head
     assert s == 4 and result.tgt_tokens[0] == "<2zh>"
     assert result["enc.hook_input"].shape == (s, cfg.d_model)
@@ -78,7 +88,7 @@ def test_attention_rows_sum_to_one(any_model, tokenizer):
     for pad_to in (None, 9):
         result = trace(any_model, tokenizer, SENTENCE, pad_to=pad_to)
         for name, pattern in all_patterns(result).items():
-            np.testing.assert_allclose(pattern.sum(-1), 1.0, atol=1e-5, err_msg=name)
+            np.testing.assert_allclose(pattern.sum(-1), 1.0, atol=1e-5, err_msg=str(name))
 
 
 def test_decoder_self_attention_is_exactly_causal(any_model, tokenizer):
@@ -86,10 +96,12 @@ def test_decoder_self_attention_is_exactly_causal(any_model, tokenizer):
     t = len(result.tgt_tokens)
     assert t > 2
     upper = np.triu(np.ones((t, t), dtype=bool), k=1)
+    np.testing.assert_array_equal(result.mask("dec"), upper)
+    assert result.mask("dec").dtype == bool
     for layer in range(any_model.cfg.n_layers):
-        pattern = result[f"dec.blocks.{layer}.attn.hook_pattern"]
+        pattern = result.pattern("dec", layer)
         assert np.all(pattern[:, upper] == 0.0)
-        assert np.all(np.isneginf(result[f"dec.blocks.{layer}.attn.hook_scores"][:, upper]))
+        assert np.all(np.isneginf(result.scores("dec", layer)[:, upper]))
         assert np.all(pattern[:, ~upper] > 0.0)
 
 
@@ -97,22 +109,24 @@ def test_padding_keys_get_exactly_zero_weight(any_model, tokenizer):
     result = trace(any_model, tokenizer, SENTENCE, pad_to=10)
     pads = np.array([tok == PAD for tok in result.src_tokens])
     assert pads.sum() == 6
-    for name, pattern in all_patterns(result).items():
-        if name.startswith("enc.") or ".cross." in name:
-            assert np.all(pattern[..., pads] == 0.0), name
-            assert np.all(pattern[..., ~pads] > 0.0), name
+    np.testing.assert_array_equal(result.mask("enc"), np.broadcast_to(pads, (10, 10)))
+    assert result.mask("cross")[:, pads].all() and not result.mask("cross")[:, ~pads].any()
+    for (stage, layer), pattern in all_patterns(result).items():
+        if stage in ("enc", "cross"):
+            assert np.all(pattern[..., pads] == 0.0), (stage, layer)
+            assert np.all(pattern[..., ~pads] > 0.0), (stage, layer)
 
 
 def test_padding_does_not_change_the_translation(small_model, tokenizer):
     plain = trace(small_model, tokenizer, SENTENCE, max_new=5)
     padded = trace(small_model, tokenizer, SENTENCE, max_new=5, pad_to=12)
     assert plain.output_ids == padded.output_ids
-    np.testing.assert_allclose(plain["dec.hook_logits"], padded["dec.hook_logits"], atol=1e-4)
+    np.testing.assert_allclose(plain.logits(), padded.logits(), atol=1e-4)
 
 
 def test_positional_encoding_is_the_closed_form(any_model, tokenizer):
     result = trace(any_model, tokenizer, "John saw John is singing")
-    pe = result["enc.hook_pos"]
+    pe = result.embed("enc", "pos")
     d = any_model.cfg.d_model
     for pos in range(pe.shape[0]):
         for i in range(d // 2):
@@ -120,55 +134,86 @@ def test_positional_encoding_is_the_closed_form(any_model, tokenizer):
             assert pe[pos, 2 * i] == pytest.approx(math.sin(angle), abs=1e-6)
             assert pe[pos, 2 * i + 1] == pytest.approx(math.cos(angle), abs=1e-6)
     scale = math.sqrt(d)
-    embed = any_model.embed.weight.detach().numpy()[result.src_ids] * scale
-    np.testing.assert_allclose(result["enc.hook_embed"], embed, rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(result["enc.hook_input"], result["enc.hook_embed"] + pe, atol=1e-5)
+    embed = any_model.embed.weight.detach().numpy()[list(result.src_ids)] * scale
+    np.testing.assert_allclose(result.embed("enc", "embed"), embed, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(result.embed("enc"), result.embed("enc", "embed") + pe, atol=1e-5)
 
 
 def test_recomputing_attention_from_captured_arrays(any_model, tokenizer):
     result = trace(any_model, tokenizer, SENTENCE, pad_to=7)
     d_head = any_model.cfg.d_head
-    for name in all_patterns(result):
-        prefix = name.rsplit(".", 1)[0]
-        q, k, v = (result[f"{prefix}.hook_{x}"] for x in "qkv")
+    for stage, layer in all_patterns(result):
+        q, k, v = (result.attn(stage, layer, x) for x in "qkv")
         scores = q @ k.transpose(0, 2, 1) / math.sqrt(d_head)
-        captured = result[f"{prefix}.hook_scores"]
-        masked = np.isneginf(captured)
-        np.testing.assert_allclose(scores[~masked], captured[~masked], atol=1e-5, err_msg=prefix)
+        captured = result.scores(stage, layer)
+        masked = np.broadcast_to(result.mask(stage), captured.shape)
+        where = f"{stage} {layer}"
+        np.testing.assert_allclose(scores[~masked], captured[~masked], atol=1e-5, err_msg=where)
         pattern = softmax(np.where(masked, -np.inf, scores))
-        np.testing.assert_allclose(pattern, result[name], atol=1e-5, err_msg=prefix)
-        np.testing.assert_allclose(result[name] @ v, result[f"{prefix}.hook_z"], atol=1e-5)
+        np.testing.assert_allclose(pattern, result.pattern(stage, layer), atol=1e-5,
+                                   err_msg=where)
+        np.testing.assert_allclose(result.pattern(stage, layer) @ v,
+                                   result.attn(stage, layer, "z"), atol=1e-5)
 
 
 def test_captured_projections_equal_input_times_weights(any_model, tokenizer):
-    result = trace(any_model, tokenizer, SENTENCE)
-    weights = attention_weights(any_model)
-    memory = result[f"enc.blocks.{any_model.cfg.n_layers - 1}.hook_resid_post"]
+    adapter = OursAdapter(any_model, tokenizer)
+    result = trace_adapter(adapter, SENTENCE)
+    weights = model_weights(adapter)
+    memory = result.final("enc")
     for layer in range(any_model.cfg.n_layers):
-        for side, kind, x_q, x_kv in (
-            ("enc", "attn", layer_input(result, "enc", layer), None),
-            ("dec", "attn", layer_input(result, "dec", layer), None),
-            ("dec", "cross", result[f"dec.blocks.{layer}.hook_resid_mid"], memory),
+        for stage, x_q, x_kv in (
+            ("enc", result.resid("enc", layer, "pre"), None),
+            ("dec", result.resid("dec", layer, "pre"), None),
+            ("cross", result.resid("dec", layer, "mid"), memory),
         ):
-            block = f"{side}.blocks.{layer}.{kind}"
             x_kv = x_q if x_kv is None else x_kv
             for name, x in (("Q", x_q), ("K", x_kv), ("V", x_kv)):
-                w, b = weights[f"{block}.W_{name}"], weights[f"{block}.b_{name}"]
+                w, b = weights.attn(stage, layer, f"W_{name}"), weights.attn(stage, layer,
+                                                                              f"b_{name}")
                 expected = np.einsum("pd,hde->hpe", x, w) + b[:, None, :]
-                np.testing.assert_allclose(result[f"{block}.hook_{name.lower()}"], expected,
-                                           atol=1e-4, err_msg=f"{block} {name}")
-            z = result[f"{block}.hook_z"]
-            out = np.einsum("hpe,hed->pd", z, weights[f"{block}.W_O"]) + weights[f"{block}.b_O"]
-            np.testing.assert_allclose(result[f"{block}.hook_out"], out, atol=1e-4)
+                np.testing.assert_allclose(result.attn(stage, layer, name.lower()), expected,
+                                           atol=1e-4, err_msg=f"{stage} {layer} {name}")
+            z = result.attn(stage, layer, "z")
+            out = (np.einsum("hpe,hed->pd", z, weights.attn(stage, layer, "W_O"))
+                   + weights.attn(stage, layer, "b_O"))
+            np.testing.assert_allclose(result.attn(stage, layer, "out"), out, atol=1e-4)
+
+
+def test_every_block_recomputes_from_exported_weights(any_model, tokenizer):
+    """Each residual point equals numpy's LayerNorm(x + Sublayer(x)) from the weights alone."""
+    adapter = OursAdapter(any_model, tokenizer)
+    result = trace_adapter(adapter, SENTENCE)
+    weights = model_weights(adapter)
+    for side in result.sides:
+        for layer in range(result.n_layers_of(side)):
+            x = result.resid(side, layer, "pre")
+            subs = [("attn", result.attn(side, layer, "out"), "mid")]
+            if side == "dec":
+                subs.append(("cross", result.attn("cross", layer, "out"), "cross"))
+            for sub, out, where in subs:
+                np.testing.assert_allclose(result.sum_before_norm(side, layer, sub), x + out,
+                                           atol=1e-5)
+                x = layer_norm(x + out, *weights.norm(side, layer, sub))
+                np.testing.assert_allclose(result.resid(side, layer, where), x, atol=1e-4)
+            hidden = np.maximum(0, x @ weights.ffn(side, layer, "W_1")
+                                + weights.ffn(side, layer, "b_1"))
+            np.testing.assert_allclose(result.ffn(side, layer, "hidden"), hidden, atol=1e-4)
+            ffn_out = hidden @ weights.ffn(side, layer, "W_2") + weights.ffn(side, layer, "b_2")
+            np.testing.assert_allclose(result.ffn(side, layer, "out"), ffn_out, atol=1e-4)
+            x = layer_norm(x + ffn_out, *weights.norm(side, layer, "ffn"))
+            np.testing.assert_allclose(result.resid(side, layer, "post"), x, atol=1e-4)
+    logits = result.final("dec") @ weights.embedding.T
+    np.testing.assert_allclose(result.logits(), logits, atol=1e-3)
 
 
 def test_tracing_does_not_change_the_logits(any_model, tokenizer):
     result = trace(any_model, tokenizer, SENTENCE)
     with torch.no_grad():
         logits = any_model(torch.tensor([result.src_ids]), torch.tensor([result.tgt_ids]))[0]
-    np.testing.assert_array_equal(result["dec.hook_logits"], logits.numpy())
+    np.testing.assert_array_equal(result.logits(), logits.numpy())
     # The decoder input is the model's own greedy output, so argmax reproduces it.
-    assert result["dec.hook_logits"].argmax(-1).tolist() == result.output_ids
+    assert result.logits().argmax(-1).tolist() == list(result.output_ids)
 
 
 def test_step_by_step_decoding_equals_the_full_pass(small_model, tokenizer):
@@ -194,6 +239,7 @@ def test_no_hook_survives_a_failing_forward_pass(tiny_model, tokenizer, monkeypa
         raise RuntimeError("boom")
 
     monkeypatch.setattr(tiny_model, "forward", broken)
+    monkeypatch.setattr("models.adapters.ours.generate", lambda *a, **k: [1])
     with pytest.raises(RuntimeError, match="boom"):
         trace(tiny_model, tokenizer, SENTENCE)
     assert hooks_left(tiny_model) == 0
@@ -205,7 +251,8 @@ def test_the_paper_preset_has_the_papers_shapes(tokenizer):
     torch.manual_seed(0)
     model = Transformer(cfg).eval()
     result = trace(model, tokenizer, SENTENCE, max_new=2)
-    assert result.names() == expected_names(6)
+    assert result.names() == contract_names(model)
+    assert result.n_layers_of("dec") == 6
     assert result["enc.blocks.5.attn.hook_q"].shape == (8, 4, 64)
     assert result["dec.blocks.5.ffn.hook_hidden"].shape == (2, 2048)
     assert result["enc.hook_input"].shape == (4, 512)
@@ -219,7 +266,13 @@ def test_config_validates_heads():
 def test_trace_arrays_are_read_only(tiny_model, tokenizer):
     result = trace(tiny_model, tokenizer, SENTENCE)
     with pytest.raises(ValueError):
-        result["enc.hook_input"][0, 0] = 1.0
+        result.embed("enc")[0, 0] = 1.0
+    with pytest.raises(ValueError):
+        result.mask("dec")[0, 0] = False
+    with pytest.raises(AttributeError):
+        result.translation = "changed"  # frozen dataclass
+    with pytest.raises(TypeError):
+        result.arrays["enc.hook_input"] = np.zeros(3)  # a read-only mapping
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t ", "\u200b\u200d", "\x00\x01"])
@@ -237,8 +290,8 @@ def test_over_length_input_is_cut_and_reported(tiny_model, tokenizer):
 
 def test_unknown_words_are_reported_not_dropped(tiny_model, tokenizer):
     result = trace(tiny_model, tokenizer, "Smart Zorblax is singing", max_new=2)
-    assert result.unknown == ["Zorblax"]
-    assert result.src_tokens == ["Smart", "Zorblax", "is", "singing"]
+    assert result.unknown == ("Zorblax",)
+    assert result.src_tokens == ("Smart", "Zorblax", "is", "singing")
     assert result.src_ids[1] == tokenizer.unk_id
 
 
@@ -254,3 +307,26 @@ def test_sampling_with_a_seed_repeats(small_model, tokenizer):
     runs = [trace(small_model, tokenizer, SENTENCE, temperature=1.5, top_k=20, seed=7,
                   max_new=10).output_ids for _ in range(2)]
     assert runs[0] == runs[1]
+
+
+def test_accessors_refuse_what_the_model_lacks(tiny_model, tokenizer):
+    result = trace(tiny_model, tokenizer, SENTENCE, max_new=2)
+    with pytest.raises(ContractError, match="layer 7"):
+        result.pattern("enc", 7)
+    with pytest.raises(ContractError, match="stage"):
+        result.pattern("encoder", 0)
+    with pytest.raises(ContractError, match="cross"):
+        result.resid("enc", 0, "cross")
+    with pytest.raises(KeyError):
+        result["enc.blocks.0.nothing"]
+
+
+def test_capabilities_describe_our_model(tiny_model, tokenizer):
+    caps = trace(tiny_model, tokenizer, SENTENCE, max_new=2).caps
+    assert (caps.architecture, caps.positional, caps.norm) == ("encoder-decoder", "sinusoidal",
+                                                               "post")
+    assert {"encoder", "decoder", "cross", "generates", "translates"} <= caps.features
+    assert caps.n_enc_layers == caps.n_dec_layers == tiny_model.cfg.n_layers
+    assert "<eos>" in caps.special_tokens
+    with pytest.raises(ContractError, match="architecture"):
+        Capabilities.from_dict({**caps.to_dict(), "architecture": "recurrent"})

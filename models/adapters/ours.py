@@ -1,0 +1,126 @@
+"""Our encoder–decoder (trained or untrained) as an adapter: hooks by module path, masks, caps.
+
+Every ``HookPoint`` of ``models.transformer`` is named by its module path, which is already the
+contract's name (``enc.blocks.0.attn.hook_pattern``), so capturing is reading each one once.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from models.adapters.base import Capture, WeightSet, to_numpy
+from models.tokenizer import EOS, PAD, SPECIALS, InputError, Tokenizer, detect_target
+from models.transformer import HookPoint, Transformer, generate
+
+
+class OursAdapter:
+    """The paper's Transformer as we built and trained it (``models/transformer.py``)."""
+
+    def __init__(self, model: Transformer, tokenizer: Tokenizer, name: str = "trained",
+                 display_name: str | None = None, training: dict | None = None):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.name = name
+        self.display_name = display_name or name
+        self.training = training or {}
+
+    @property
+    def caps(self) -> dict:
+        cfg = self.model.cfg
+        return {
+            "architecture": "encoder-decoder", "positional": "sinusoidal", "norm": "post",
+            "family": "ours", "display_name": self.display_name,
+            "n_enc_layers": cfg.n_layers, "n_dec_layers": cfg.n_layers,
+            "n_heads": cfg.n_heads, "d_model": cfg.d_model, "d_head": cfg.d_head,
+            "d_ff": cfg.d_ff, "vocab_size": cfg.vocab_size, "max_len": cfg.max_len,
+            "special_tokens": list(SPECIALS), "generates": True, "has_logits": True,
+            "activation": "relu", "embed_scale": math.sqrt(cfg.d_model),
+            "pe_layout": "interleaved", "embed_norm": False, "languages": ["en", "zh"],
+        }
+
+    def capture(self, sentence: str, target: str | None = None, *, pad_to: int | None = None,
+                max_new: int | None = None, temperature: float = 0.0, top_k: int = 0,
+                seed: int | None = None) -> Capture:
+        """Translate, then run the decoder once more teacher-forced on what it wrote with a
+        capture hook on every HookPoint: cross-attention rows belong to the tokens actually
+        produced, and ``argmax(dec.hook_logits)`` equals the greedy output.
+
+        Raises:
+            InputError: empty text, an unknown target, a bad ``pad_to``.
+        """
+        model, tokenizer = self.model, self.tokenizer
+        cfg = model.cfg
+        target = target or detect_target(sentence if isinstance(sentence, str) else "")
+        start_id = tokenizer.start_id(target)
+        enc = tokenizer.encode(sentence, cfg.max_len)
+        src_ids, src_tokens = list(enc.ids), list(enc.tokens)
+        if pad_to is not None:
+            if not isinstance(pad_to, int) or pad_to > cfg.max_len:
+                raise InputError(f"pad_to must be a whole number up to {cfg.max_len}")
+            extra = max(0, pad_to - len(src_ids))
+            src_ids += [tokenizer.pad_id] * extra
+            src_tokens += [PAD] * extra
+        if model.training:
+            model.eval()  # dropout would make the trace differ from the model's own output
+        generator = None
+        if temperature > 0:
+            generator = torch.Generator().manual_seed(0 if seed is None else int(seed))
+        out_ids = generate(model, src_ids, start_id, tokenizer.eos_id, max_new,
+                           temperature=temperature, top_k=top_k, generator=generator)
+        tgt_ids = [start_id] + out_ids[:-1]
+        arrays: dict[str, np.ndarray] = {}
+        handles = []
+        for name, module in model.named_modules():
+            if isinstance(module, HookPoint):
+                def hook(_module, _inputs, output, name=name):
+                    arrays[name] = to_numpy(output[0])
+                handles.append(module.register_forward_hook(hook))
+        try:
+            with torch.no_grad():
+                src = torch.tensor([src_ids], dtype=torch.long, device=model.device)
+                tgt = torch.tensor([tgt_ids], dtype=torch.long, device=model.device)
+                model(src, tgt)
+        finally:
+            for handle in handles:
+                handle.remove()
+        return Capture(
+            caps=self.caps, arrays=arrays, masks=_masks(src_ids, tgt_ids, tokenizer.pad_id),
+            src_tokens=src_tokens, tgt_tokens=tokenizer.ids_to_tokens(tgt_ids),
+            output_tokens=tokenizer.ids_to_tokens(out_ids), translation=tokenizer.decode(out_ids),
+            target=target, unknown=list(enc.unknown), truncated=enc.truncated,
+            n_typed=enc.n_typed, src_ids=src_ids, tgt_ids=tgt_ids, output_ids=out_ids,
+            end_token=EOS,
+        )
+
+    def weights(self) -> WeightSet:
+        """Parameters renamed to the contract's conventions (torch's Linear stores Wᵀ)."""
+        arrays = {}
+        for name, param in self.model.named_parameters():
+            value = to_numpy(param)
+            prefix, leaf = name.rsplit(".", 1)
+            if leaf in ("W_Q", "W_K", "W_V", "b_Q", "b_K", "b_V", "W_O", "b_O"):
+                arrays[name] = value
+            elif prefix.endswith((".ffn.W_1", ".ffn.W_2")):
+                block, lin = prefix.rsplit(".", 1)
+                number = lin[-1]
+                arrays[f"{block}.{'W' if leaf == 'weight' else 'b'}_{number}"] = (
+                    value.T if leaf == "weight" else value)
+            elif ".ln_" in prefix:
+                arrays[f"{prefix}.{'gamma' if leaf == 'weight' else 'beta'}"] = value
+        return WeightSet(arrays, to_numpy(self.model.state_dict()["embed.weight"]),
+                         list(self.tokenizer.vocab))
+
+
+def _masks(src_ids: list[int], tgt_ids: list[int], pad_id: int) -> dict[str, np.ndarray]:
+    """Which keys each query may not see: padded source keys; future decoder positions."""
+    src_pad = np.array(src_ids) == pad_id  # [s]
+    t = len(tgt_ids)
+    future = np.triu(np.ones((t, t), dtype=bool), k=1)  # §3.2.3
+    return {
+        "enc": np.broadcast_to(src_pad, (len(src_ids), len(src_ids))).copy(),
+        "dec": future | (np.array(tgt_ids) == pad_id)[None, :],
+        "cross": np.broadcast_to(src_pad, (t, len(src_ids))).copy(),
+    }
