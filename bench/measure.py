@@ -22,7 +22,7 @@ import time
 start = time.perf_counter()
 import streamlit, plotly.graph_objects, pandas, sklearn
 from explainer.trace import trace
-from models.checkpoint import load_model
+from models.registry import load_model
 load_model("trained")
 print(time.perf_counter() - start)
 """
@@ -78,8 +78,8 @@ def trace_times(loaded, sizes=(5, 64, 128, 512), repeats=None) -> list[TraceTime
     for n in sizes:
         sentence = sentence_of(words, n)
         count = repeats or (31 if n <= 5 else 11 if n <= 128 else 3)
-        result = trace(loaded.model, loaded.tokenizer, sentence)  # warm-up
-        seconds = median_time(lambda s=sentence: trace(loaded.model, loaded.tokenizer, s), count)
+        result = trace(loaded, sentence)  # warm-up
+        seconds = median_time(lambda s=sentence: trace(loaded, s), count)
         results.append(TraceTime(len(result.src_tokens), seconds, len(result.output_tokens),
                                  count))
         log(f"trace {n} tokens: {seconds * 1000:.1f} ms")

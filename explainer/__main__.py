@@ -12,9 +12,9 @@ import numpy as np
 
 
 def _load(model_name: str, device: str | None):
-    from models.checkpoint import load_model
+    from models.registry import load_model
 
-    return load_model(model_name, device)
+    return load_model(model_name, device, allow_path=True)
 
 
 def _notices(result) -> None:
@@ -32,26 +32,38 @@ def _notices(result) -> None:
 def _cmd_translate(args) -> int:
     from explainer.trace import trace
 
-    loaded = _load(args.model, args.device)
-    result = trace(loaded.model, loaded.tokenizer, args.sentence, args.to, model_name=args.model)
+    adapter = _load(args.model, args.device)
+    if not adapter.caps["generates"]:
+        raise ValueError(f"{adapter.name} is {adapter.caps['architecture']}: it writes no text "
+                         "(use `trace` to see what it computes)")
+    result = trace(adapter, args.sentence, args.to)
     _notices(result)
+    if not result.caps.languages:
+        print(f"notice: {adapter.name} does not translate; this is what it wrote",
+              file=sys.stderr)
     print(result.translation)
     return 0
 
 
 def _cmd_trace(args) -> int:
-    from explainer.trace import attention_weights, trace
+    from explainer.trace import model_weights, trace
 
-    loaded = _load(args.model, args.device)
-    result = trace(loaded.model, loaded.tokenizer, args.sentence, args.to, model_name=args.model)
+    adapter = _load(args.model, args.device)
+    result = trace(adapter, args.sentence, args.to)
     _notices(result)
     arrays = dict(result.arrays)
-    arrays["src_tokens"] = np.array(result.src_tokens, dtype=str)
-    arrays["tgt_tokens"] = np.array(result.tgt_tokens, dtype=str)
+    # The same layout for every model: the token lists a model has, then the hook names.
+    if "enc" in result.sides:
+        arrays["src_tokens"] = np.array(result.src_tokens, dtype=str)
+    if "dec" in result.sides:
+        arrays["tgt_tokens"] = np.array(result.tgt_tokens, dtype=str)
     if args.with_weights:
-        arrays.update(attention_weights(loaded.model))
+        weights = model_weights(adapter)
+        arrays.update({name: weights.arrays[name] for name in weights.names()
+                       if ".attn." in name or ".cross." in name})
     np.savez(args.out, **arrays)
-    print(f"wrote {len(arrays)} arrays to {args.out}; translation: {result.translation}")
+    said = f"; output: {result.translation}" if result.caps.generates else ""
+    print(f"wrote {len(arrays)} arrays to {args.out}{said}")
     return 0
 
 
@@ -62,7 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("sentence", help="the sentence, e.g. 'Smart John is singing' or '我爱你'")
     common.add_argument("--to", choices=["en", "zh"], default=None,
                         help="output language (default: Chinese text -> en, else -> zh)")
-    common.add_argument("--model", choices=["trained", "untrained"], default="trained")
+    common.add_argument(
+        "--model", default="trained", metavar="NAME_OR_PATH",
+        help="trained (default), untrained, a name in the models folder (EXPLAINER_MODELS_DIR), "
+        "or a path to a local model folder (ours, or Hugging Face BERT / GPT-2 / Marian)")
     common.add_argument("--device", default=None, help="auto (default), cpu or cuda")
     sub.add_parser("translate", parents=[common], help="print the translation on one line")
     p_trace = sub.add_parser("trace", parents=[common], help="write every intermediate to .npz")
@@ -73,14 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from models.checkpoint import CheckpointError
-    from models.tokenizer import InputError
+    from explainer.trace import AdapterError, CheckpointError, InputError
 
     args = build_parser().parse_args(argv)
     handler = {"translate": _cmd_translate, "trace": _cmd_trace}[args.command]
     try:
         return handler(args)
-    except (InputError, CheckpointError, ValueError, OSError) as err:
+    except (InputError, CheckpointError, AdapterError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

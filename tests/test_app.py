@@ -28,7 +28,8 @@ def test_default_sentence_runs_and_shows_a_heatmap_per_token():
 
 
 def test_sentence_language_and_model_come_back_from_the_url():
-    at = new_app(s="我爱你", lang="中文", model="Untrained · 未训练")
+    at = new_app(s="我爱你", lang="中文", model="untrained")
+    assert at.sidebar.selectbox(key="model").value == "untrained"
     assert not at.exception
     assert at.sidebar.text_input(key="s").value == "我爱你"
     assert at.sidebar.radio(key="lang").value == "zh"
@@ -69,3 +70,32 @@ def test_unknown_words_are_named_on_screen():
     at = new_app(s="Smart Zorblax is singing")
     assert not at.exception
     assert any("Zorblax" in w.value for w in at.warning)
+
+
+def test_the_model_list_offers_our_models_and_folders(tmp_path, monkeypatch, tiny_model,
+                                                       tokenizer):
+    from models.checkpoint import save_checkpoint
+    from ui.loaders import model_names
+
+    save_checkpoint(tmp_path / "tiny-one", tiny_model, tokenizer, {"note": "test"})
+    (tmp_path / "not-a-model").mkdir()
+    monkeypatch.setenv("EXPLAINER_MODELS_DIR", str(tmp_path))
+    model_names.clear()
+    try:
+        at = new_app(model="tiny-one", s="我爱你")
+        assert not at.exception
+        options = at.sidebar.selectbox(key="model").options
+        assert options[:2] == ["trained", "untrained"] and "tiny-one" in options
+        assert "not-a-model" not in options
+        assert at.sidebar.selectbox(key="model").value == "tiny-one"
+    finally:
+        model_names.clear()
+
+
+def test_a_typed_path_in_the_url_is_never_opened(tmp_path, tiny_model, tokenizer):
+    from models.checkpoint import save_checkpoint
+
+    folder = save_checkpoint(tmp_path / "elsewhere", tiny_model, tokenizer, {"note": "x"})
+    at = new_app(model=str(folder), s="我爱你")
+    assert not at.exception
+    assert at.sidebar.selectbox(key="model").value == "trained"

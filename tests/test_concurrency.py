@@ -30,8 +30,9 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, app_test
 
-from models.checkpoint import MODEL_NAMES
 from models.tokenizer import tokenize
+
+MODEL_NAMES = ("trained", "untrained")
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SESSIONS = 20

@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explainer.trace import trace
-from models.checkpoint import load_model
+from models.registry import load_model
 from models.tokenizer import MAX_INPUT_CHARS, InputError, normalize, tokenize
+from tests.test_trace import trace
 from tests.hostile_inputs import (
     BY_NAME,
     HOSTILE,
@@ -164,7 +164,7 @@ def test_every_page_survives_hostile_input(index, apptest_times, app_model):
     at.switch_page(str(spec["path"].relative_to(ROOT)))
     at.run()
     apptest_times[spec["url"], "(load)"] = time.perf_counter() - start
-    tok, max_len = app_model.tokenizer, app_model.config.max_len
+    tok, max_len = app_model.tokenizer, app_model.caps["max_len"]
     failures = []
     for case in page_cases(index):
         start = time.perf_counter()

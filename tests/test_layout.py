@@ -38,8 +38,13 @@ RULES = [
      "figure builders are pure (arrays, labels, options) -> go.Figure"),
     (["explainer/analysis/*.py", "explainer/text/*.py"], {"streamlit", "torch", "ui"},
      "analysis is numpy and scikit-learn only"),
-    (["models/*.py"], {"streamlit", "explainer", "ui", "plotly"},
+    (["models/*.py", "models/adapters/*.py"], {"streamlit", "explainer", "ui", "plotly"},
      "models/ is torch only: it knows nothing of the app"),
+    (["explainer/contract.py"], {"torch", "streamlit", "ui", "models", "sklearn", "pandas",
+                                 "plotly", "transformers"},
+     "the trace contract is numpy only, so analysis can import it without torch"),
+    (["explainer/analysis/*.py"], {"models", "transformers"},
+     "analysis reads traces through the contract, not a model's own modules"),
 ]
 
 
@@ -56,8 +61,29 @@ def test_imports_run_one_way(patterns, banned, why):
 def test_only_trace_touches_torch_in_explainer():
     users = [p.relative_to(ROOT).as_posix() for p in files("explainer/**/*.py")
              if "torch" in imported_modules(p)]
-    allowed = {"explainer/trace.py", "explainer/beam_trace.py"}
+    allowed = {"explainer/trace.py", "explainer/beam_trace.py"}  # and models/ (adapters)
     assert set(users) <= allowed, users
+
+
+# A hook name built by hand ("enc.blocks.{l}.attn.hook_q") or a mask found by looking for -inf
+# ties a module to one model's names and numbers; the contract's accessors do both for any model.
+HAND_BUILT_NAME = re.compile(
+    r"""f["'][^"']*\{[^}]*\}[^"']*\.(blocks|hook_|attn\.|cross\.|ffn\.)"""
+    r"""|["'](enc|dec)\.(blocks|hook_)|\.hook_\w+["']"""
+)
+
+
+def test_analysis_and_pages_use_accessors_not_names():
+    offenders = {}
+    for path in files("explainer/analysis/*.py", "explainer/figures/*.py", "app_pages/*.py",
+                      "ui/*.py"):
+        text = path.read_text("utf-8")
+        found = [m.group(0) for m in HAND_BUILT_NAME.finditer(text)]
+        if "isneginf" in text:
+            found.append("isneginf")
+        if found:
+            offenders[str(path.relative_to(ROOT))] = found[:3]
+    assert not offenders, offenders
 
 
 def test_no_legacy_pages_folder():

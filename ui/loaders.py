@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explainer.trace import (
-    Trace,
-    attention_weights,
-    embedding_matrix,
-    sublayer_weights,
-    trace,
-)
-from models.checkpoint import Loaded, load_model
+from explainer.contract import Trace, Weights
+from explainer.trace import model_weights, trace
+from models.adapters.base import Adapter
 from models.device import configure_threads
+from models.registry import available_models, load_model
 
 
 @st.cache_resource(show_spinner=False)
-def load_model_cached(name: str) -> Loaded:
-    """The model by name, shared by every session (never mutate it)."""
+def load_model_cached(name: str) -> Adapter:
+    """The model by name (only names from ``available_models``), shared by every session
+    (never mutate it)."""
     configure_threads()
     return load_model(name)
 
 
+@st.cache_data(show_spinner=False, ttl=30)
+def model_names() -> tuple[str, ...]:
+    """Names the sidebar offers; re-read every 30 s so a new folder appears without a restart."""
+    return tuple(available_models())
+
+
 # cache_resource, not cache_data: a 512-token trace is tens of MB, and cache_data would copy
-# it on every rerun. Its arrays are read-only, so sharing is safe.
+# it on every rerun. A Trace is immutable with read-only arrays, so sharing is safe.
 @st.cache_resource(show_spinner=False, max_entries=48)
 def trace_cached(
     model_name: str,
@@ -34,31 +37,16 @@ def trace_cached(
     top_k: int = 0,
     seed: int | None = None,
 ) -> Trace:
-    loaded = load_model_cached(model_name)
-    return trace(
-        loaded.model, loaded.tokenizer, sentence, target, pad_to=pad_to,
-        temperature=temperature, top_k=top_k, seed=seed, model_name=model_name,
-    )
+    return trace(load_model_cached(model_name), sentence, target, pad_to=pad_to,
+                 temperature=temperature, top_k=top_k, seed=seed)
 
 
 @st.cache_resource(show_spinner=False)
-def weights_cached(model_name: str) -> dict:
-    """Model parameters by name (read-only numpy): see ``attention_weights`` and
-    ``sublayer_weights``; ``embed.W_E`` is the embedding matrix [vocab, d_model]."""
-    model = load_model_cached(model_name).model
-    weights = {**attention_weights(model), **sublayer_weights(model)}
-    weights["embed.W_E"] = embedding_matrix(model)
-    for array in weights.values():
-        array.flags.writeable = False
-    return weights
+def weights_cached(model_name: str) -> Weights:
+    """The model's parameters in the contract's conventions (read-only numpy)."""
+    return model_weights(load_model_cached(model_name))
 
 
-@st.cache_resource(show_spinner=False)
 def vocab_cached(model_name: str) -> tuple[str, ...]:
     """The model's vocabulary, id order."""
-    return tuple(load_model_cached(model_name).tokenizer.vocab)
-
-
-@st.cache_resource(show_spinner=False)
-def config_cached(model_name: str) -> dict:
-    return load_model_cached(model_name).config.to_dict()
+    return weights_cached(model_name).vocab

@@ -1,7 +1,10 @@
 """Pages are found, not listed: each file in app_pages/ declares ``PAGE = {...}`` at its top.
 
 ``PAGE`` is read with ast (the page is not run): ``order`` (sort key), ``url`` (stable URL path),
-``icon`` and ``title`` ({"en": ..., "zh": ...}). Adding a page is adding one file.
+``icon``, ``title`` ({"en": ..., "zh": ...}) and ``needs``: what the model must have for the
+page to apply (``Capabilities.features``: "encoder", "decoder", "cross", "generates", …). Every
+page stays in the navigation; one whose need the model lacks says so. Adding a page is adding
+one file.
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ def _read_specs(paths: list[Path]) -> list[dict]:
             raise ValueError(f"{path} has no PAGE = {{...}} declaration")
         specs.append({**spec, "path": path})
     return sorted(specs, key=lambda spec: spec["order"])
+
+
+def applicable_pages(features) -> list[dict]:
+    """Specs of the pages whose ``needs`` the model has (``Capabilities.features``)."""
+    return [spec for spec in page_specs() if set(spec.get("needs", ())) <= set(features)]
 
 
 def build_pages(lang: str) -> list:

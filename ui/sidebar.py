@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from explainer.text import LANG_NAMES, LANGS
-from models.checkpoint import MODEL_NAMES
 from ui import state
+from ui.loaders import model_names
 from ui.state import tr
 
 EXAMPLE_PICK = "example"
@@ -47,10 +47,15 @@ def render_sidebar() -> Selection:
         target = st.radio(
             tr("sidebar.direction"), ("auto", "en", "zh"), key=state.TARGET,
             format_func=lambda v: tr(f"sidebar.direction_{v}"), bind="query-params",
+            help=tr("sidebar.direction_help"),
         )
-        model_name = st.radio(
-            tr("sidebar.model"), MODEL_NAMES, key=state.MODEL,
-            format_func=lambda v: tr(f"sidebar.model_{v}"), help=tr("sidebar.model_help"),
+        # Names only from the list (never a path a user typed); the name itself is the label,
+        # so ``?model=NAME`` in a link reads the same in both interface languages.
+        names = model_names()
+        if st.session_state.get(state.MODEL) not in names:
+            st.session_state[state.MODEL] = names[0]
+        model_name = st.selectbox(
+            tr("sidebar.model"), names, key=state.MODEL, help=tr("sidebar.model_help"),
             bind="query-params",
         )
     return Selection(sentence or "", None if target == "auto" else target, model_name,

@@ -6,10 +6,9 @@ import re
 
 import streamlit as st
 
-from explainer.analysis.views import finished
-from explainer.trace import Trace
-from models.checkpoint import UNTRAINED_SEED, CheckpointError
-from models.tokenizer import InputError
+from explainer.contract import ContractError, Trace
+from explainer.trace import AdapterError, CheckpointError, InputError
+from models.checkpoint import UNTRAINED_SEED
 from ui import loaders
 from ui.sidebar import Selection
 from ui.state import tr
@@ -50,6 +49,9 @@ def current_trace(show_notices: bool = True, **options) -> Trace:
     except CheckpointError as err:
         st.error(tr("notice.checkpoint", reason=str(err)))
         st.stop()
+    except (AdapterError, ContractError) as err:
+        st.error(tr("models.load_error", name=sel.model_name, reason=str(err)))
+        st.stop()
     if show_notices:
         show_notices_for(result)
     return result
@@ -63,9 +65,28 @@ def show_notices_for(result: Trace) -> None:
                    icon=":material/help:")
     if result.truncated:
         st.info(tr("notice.truncated", n_typed=result.n_typed,
-                   max_len=result.config["max_len"]), icon=":material/content_cut:")
-    if not finished(result):
+                   max_len=result.caps.max_len), icon=":material/content_cut:")
+    if result.caps.generates and not result.finished:
         st.info(tr("notice.no_eos", n=len(result.output_tokens)), icon=":material/more_horiz:")
+
+
+def require(result: Trace, page: dict) -> None:
+    """Stop the page with one sentence when the model lacks what ``page["needs"]`` names,
+    and link the pages that do apply to this model."""
+    needs = set(page.get("needs", ()))
+    missing = sorted(needs - result.caps.features)
+    if not missing:
+        return
+    from ui.navigation import applicable_pages
+
+    what = ", ".join(tr(f"models.need.{need}") for need in missing)
+    st.info(tr("models.needs_missing", what=what, model=result.caps.display_name,
+               arch=tr(f"models.arch.{result.caps.architecture}")),
+            icon=":material/block:")
+    for spec in applicable_pages(result.caps.features):
+        title = spec["title"].get(selection().lang, spec["title"]["en"])
+        st.page_link(str(spec["path"]), label=title, icon=spec.get("icon"))
+    st.stop()
 
 
 def show_figure(fig, key: str) -> None:
