@@ -1,7 +1,7 @@
 """Print the shipped model's cross-attention for one translation, so it can be looked at.
 
-    python bench/cross_attention.py                      # 我爱你 -> I love you
-    python bench/cross_attention.py "Smart John is singing"
+    python -m bench.cross_attention                      # 我爱你 -> I love you
+    python -m bench.cross_attention "Smart John is singing"
 
 Each row is one word the decoder writes; each column is a source token. The numbers are the
 encoder–decoder attention weights (§3.2.3) of the last decoder layer, averaged over its heads:
@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from explainer.trace import trace  # noqa: E402
-from models.checkpoint import DEFAULT_CHECKPOINT, load_checkpoint  # noqa: E402
+from explainer.trace import trace
+from models.adapters.ours import OursAdapter
+from models.checkpoint import DEFAULT_CHECKPOINT, load_checkpoint
 
 
 def cross_attention_table(sentence: str, target: str | None = None, layer: int = -1,
@@ -28,14 +26,14 @@ def cross_attention_table(sentence: str, target: str | None = None, layer: int =
     """Written tokens, source tokens, the head-averaged pattern [tgt, src], the pattern per
     head [head, tgt, src], and the layer index."""
     loaded = load_checkpoint(checkpoint, device="cpu")
-    t = trace(loaded.model, loaded.tokenizer, sentence, target)
-    layer = layer % t.n_layers
-    pattern = t[f"dec.blocks.{layer}.cross.hook_pattern"]  # [head, tgt, src]
-    return t.output_tokens, t.src_tokens, pattern.mean(axis=0), pattern, layer
+    t = trace(OursAdapter(loaded.model, loaded.tokenizer), sentence, target)
+    layer = layer % t.n_layers_of("cross")
+    pattern = t.pattern("cross", layer)  # [head, tgt, src]
+    return list(t.output_tokens), list(t.src_tokens), pattern.mean(axis=0), pattern, layer
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.cross_attention", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sentence", nargs="?", default="我爱你")
     parser.add_argument("--target", choices=["en", "zh"], default=None,

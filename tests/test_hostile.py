@@ -21,7 +21,6 @@ from streamlit.testing.v1 import AppTest
 
 from models.registry import load_model
 from models.tokenizer import MAX_INPUT_CHARS, InputError, normalize, tokenize
-from tests.test_trace import trace
 from tests.hostile_inputs import (
     BY_NAME,
     HOSTILE,
@@ -29,6 +28,7 @@ from tests.hostile_inputs import (
     reads_sentence,
     shows_notices,
 )
+from tests.test_trace import trace
 from ui.navigation import page_specs
 from ui.widgets import escape_md
 

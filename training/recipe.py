@@ -1,61 +1,36 @@
-"""Train one Transformer that translates both ways, Chinese ⇄ English, with the paper's recipe.
+"""The paper's training recipe for our Transformer: schedule, batches, the loop, the record.
 
-    python -m models.train --out models/checkpoints/zh-en-small
-
-The defaults are the shipped model's recipe (seed 0); ``training.json`` records the full
-command. One model serves both directions: the encoder reads the sentence, and the decoder's
-first token (``<2en>`` or ``<2zh>``) says which language to write. Every batch mixes both.
-
-The recipe follows "Attention Is All You Need" where it fits a small model on two CPU cores:
-
-* Adam with β1 = 0.9, β2 = 0.98, ε = 1e-9 (§5.3);
-* lrate = d_model^-0.5 · min(step^-0.5, step · warmup^-1.5) (§5.3). The run is 4400 steps,
-  not 100 000, so warm-up is 800 steps instead of 4000, and the rate is halved (``--lr-factor
-  0.5``): with d_model 128 and a short warm-up the formula alone would peak several times
-  above the paper's own peak;
-* label smoothing ε_ls = 0.1 (§5.4);
-* batches of sentences of about equal length (§5.1), ~1024 tokens each: on a CPU, time grows
-  with tokens, not batches, so small batches buy more updates for the same minutes;
-* the final weights average the last 5 checkpoints, 150 steps apart (§6.1).
-
-One departure: dropout (§5.4) is 0. The corpus draws a fresh sentence for nearly every
-example, so there is nothing to over-fit, and dropout only slowed learning in our trials. The
-matrix products run in bfloat16 where the hardware has it (``--precision``); weights stay fp32.
-
-The folder it writes (``model.safetensors``, ``config.json``, ``vocab.json``, ``training.json``)
-is what the app loads; ``training.json`` keeps the loss curve, the final held-out scores, the
-seed, the command, the device and the wall time.
+``python -m training.train`` (:mod:`training.train`) parses the options and calls
+:func:`train`; see that module for the recipe and why each choice was made.
 """
 
 from __future__ import annotations
 
+import argparse
+import math
 import os
-
-# Other programs often share this machine's two cores; OpenMP threads that spin while they
-# wait then slow training several times over. Waiting passively costs little when alone.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-import argparse  # noqa: E402
-import math  # noqa: E402
 import platform
-import random  # noqa: E402
-import shlex  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
+import random
+import shlex
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-from tqdm import tqdm  # noqa: E402
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
 
-from models.config import ModelConfig  # noqa: E402
-from models.corpus import TEST_FRACTION, exclusion_set, sample_pairs, seed_pairs  # noqa: E402
-from models.device import pick_device  # noqa: E402
-from models.tokenizer import Tokenizer, tokenize  # noqa: E402
-from models.transformer import Transformer  # noqa: E402
+from models.checkpoint import save_checkpoint
+from models.config import ModelConfig
+from models.device import pick_device
+from models.tokenizer import Tokenizer, tokenize
+from models.transformer import Transformer
+from training.corpus import TEST_FRACTION, exclusion_set, sample_pairs, seed_pairs
+from training.evaluate import CLASSROOM_FILE, evaluate_heldout, load_classroom
 
-DEFAULT_OUT = Path(__file__).resolve().parent / "checkpoints" / "zh-en-small"
+COMMAND = "python -m training.train"  # how training.json's command starts
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -74,7 +49,11 @@ def learning_rate(step: int, d_model: int, warmup: int, factor: float = 1.0) -> 
 
 def build_examples(pairs, tokenizer: Tokenizer, max_len: int) -> list[tuple[list[int], list[int],
                                                                             int]]:
-    """(source ids, target ids, start id) for every direction each pair teaches."""
+    """(source ids, target ids, start id) for every direction each pair teaches.
+
+    Sources are cut to ``max_len`` tokens, targets to ``max_len - 1`` (their start token
+    makes ``max_len``).
+    """
     ids = tokenizer.index
     unk = tokenizer.unk_id
     out = []
@@ -143,55 +122,12 @@ def _collate(items, pad_id: int, eos_id: int) -> Batch:
     return Batch(src, tgt_in, tgt_out, n)
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m models.train", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="checkpoint folder to write")
-    p.add_argument("--seed", type=int, default=0, help="seeds the corpus, init and batches")
-    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda")
-    p.add_argument("--threads", type=int, default=2, help="CPU threads (torch.set_num_threads)")
-    p.add_argument("--pairs", type=int, default=220_000, help="training sentence pairs to draw")
-    p.add_argument("--steps", type=int, default=4400, help="optimizer steps")
-    p.add_argument("--max-minutes", type=float, default=0.0,
-                   help="also stop after this many minutes of training (0: no limit); "
-                        "a time limit makes the run depend on machine speed")
-    p.add_argument("--batch-tokens", type=int, default=1024,
-                   help="padded source + target tokens per batch")
-    p.add_argument("--warmup", type=int, default=800, help="warm-up steps of §5.3's schedule")
-    p.add_argument("--lr-factor", type=float, default=0.5,
-                   help="multiplies §5.3's learning rate (1.0: the paper's formula, which with "
-                        "d_model 128 and a short warm-up peaks 6 times higher than the paper's)")
-    p.add_argument("--label-smoothing", type=float, default=0.1, help="ε_ls of §5.4")
-    p.add_argument("--d-model", type=int, default=128)
-    p.add_argument("--heads", type=int, default=4)
-    p.add_argument("--layers", type=int, default=3, help="encoder layers (= decoder layers)")
-    p.add_argument("--d-ff", type=int, default=512)
-    p.add_argument("--dropout", type=float, default=0.0,
-                   help="P_drop of §5.4; 0 by default: the corpus never repeats a batch, so "
-                        "there is nothing to over-fit, and dropout only slows learning")
-    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
-                   help="bf16 autocast for the matrix products (weights stay fp32); auto: "
-                        "bf16 where the hardware has it (CUDA, or a CPU with AVX512-BF16/AMX)")
-    p.add_argument("--max-len", type=int, default=64, help="longest sequence the model accepts")
-    p.add_argument("--average-last", type=int, default=5,
-                   help="average the weights of the last N checkpoints, as §6.1 does "
-                        "(1: keep the last weights)")
-    p.add_argument("--average-every", type=int, default=150,
-                   help="steps between the checkpoints that are averaged")
-    p.add_argument("--log-every", type=int, default=20, help="record the loss every N steps")
-    p.add_argument("--eval-n", type=int, default=500,
-                   help="held-out sentences per direction scored at the end (0: skip)")
-    p.add_argument("--eval-every", type=int, default=0,
-                   help="also score 200 held-out sentences per direction every N steps "
-                        "(0: only at the end); recorded in training.json under evals")
-    p.add_argument("--no-exclude-classroom", action="store_true",
-                   help="do not keep tests/data/classroom_sentences.tsv out of training")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    return p.parse_args(argv)
-
-
 def train(args: argparse.Namespace) -> dict:
-    """Train, save the checkpoint folder, and return what was written to training.json."""
+    """Train, save the checkpoint folder, and return what was written to training.json.
+
+    Args:
+        args: the options of :func:`training.train.parse_args` (``--out`` is the folder).
+    """
     t_start = time.time()
     cpu_start = time.process_time()
     load_start = _load_average()
@@ -204,16 +140,13 @@ def train(args: argparse.Namespace) -> dict:
 
     # -- data ---------------------------------------------------------------------------------
     exclude = frozenset()
-    if not args.no_exclude_classroom:
-        from models.evaluate import CLASSROOM_FILE, load_classroom
-
-        if CLASSROOM_FILE.is_file():
-            rows = load_classroom(CLASSROOM_FILE)
-            exclude = exclusion_set([r["source"] for r in rows] + [r["target"] for r in rows])
+    if not args.no_exclude_classroom and CLASSROOM_FILE.is_file():
+        rows = load_classroom(CLASSROOM_FILE)
+        exclude = exclusion_set([r["source"] for r in rows] + [r["target"] for r in rows])
     pairs = sample_pairs(args.pairs, seed=args.seed, split="train", exclude=exclude)
     pairs += seed_pairs() * 20  # the article's two sentences are the app's defaults
     tokenizer = Tokenizer.from_corpus(s for p in pairs for s in (p.en, p.zh))
-    examples = build_examples(pairs, tokenizer, args.max_len)
+    examples = build_examples(pairs, tokenizer, args.max_train_len)
     t_data = time.time() - t_start
 
     # -- model --------------------------------------------------------------------------------
@@ -275,8 +208,6 @@ def train(args: argparse.Namespace) -> dict:
                         "examples": seen_examples})
             window_loss, window_n = 0.0, 0
         if args.eval_every and step % args.eval_every == 0 and step < args.steps:
-            from models.evaluate import evaluate_heldout
-
             model.eval()
             t_eval = time.time()
             scores = evaluate_heldout(model, tokenizer, 200)
@@ -305,13 +236,11 @@ def train(args: argparse.Namespace) -> dict:
     # -- final score and save ------------------------------------------------------------------
     final = {}
     if args.eval_n > 0:
-        from models.evaluate import evaluate_heldout
-
         final = evaluate_heldout(model, tokenizer, args.eval_n)
     wall_s = time.time() - t_start
     cpu_s = time.process_time() - cpu_start
     training = {
-        "command": "python -m models.train " + " ".join(shlex.quote(a) for a in _argv(args)),
+        "command": COMMAND + " " + " ".join(shlex.quote(a) for a in _argv(args)),
         "seed": args.seed,
         "device": str(device),
         "device_name": _device_name(device),
@@ -347,8 +276,6 @@ def train(args: argparse.Namespace) -> dict:
         "evals": evals,
         "final": final,
     }
-    from models.checkpoint import save_checkpoint
-
     save_checkpoint(args.out, model, tokenizer, training)
     return training
 
@@ -375,11 +302,10 @@ def resolve_precision(precision: str, device: torch.device) -> str:
 def _argv(args: argparse.Namespace) -> list[str]:
     """The command line that reproduces this run, every option spelled out."""
     out = []
-    root = Path(__file__).resolve().parents[1]
     for key, value in vars(args).items():
         flag = "--" + key.replace("_", "-")
-        if isinstance(value, Path) and value.resolve().is_relative_to(root):
-            value = value.resolve().relative_to(root)
+        if isinstance(value, Path) and value.resolve().is_relative_to(ROOT):
+            value = value.resolve().relative_to(ROOT)
         if isinstance(value, bool):
             if value:
                 out.append(flag)
@@ -392,19 +318,3 @@ def _device_name(device: torch.device) -> str:
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     return platform.processor() or platform.machine()
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    training = train(args)
-    final = training["final"]
-    print(f"wrote {args.out} in {training['wall_time_s']:.0f} s "
-          f"({training['steps']} steps, last loss {training['log'][-1]['loss']:.3f})")
-    for direction, r in final.items():
-        print(f"  {direction}: exact match {r['exact_match']:.2%}, BLEU {r['bleu']:.2f}, "
-              f"n {r['n']}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
