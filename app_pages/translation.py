@@ -1,20 +1,24 @@
-"""Translation, step by step: decoder input, causal mask, next-token probabilities, the chosen
-token, cross-attention; greedy, sampling or beam search."""
+"""Writing, step by step: decoder input, causal mask, next-token probabilities, the chosen token,
+and where each written token looked (cross-attention for a translator, self-attention for a
+GPT); greedy, sampling, and beam search for our own model."""
 
 import streamlit as st
 
 from explainer.analysis.decoding import (
     alignment_table,
     beam_path,
-    cross_attention,
     decoder_keep,
     hypotheses_table,
     labelled_frame,
     mass_split,
+    most_attended,
+    n_steps,
     step_view,
     steps_table,
     top_tokens,
+    written_attention,
 )
+from explainer.analysis.masks import window_around
 from explainer.figures.decoding import beam_tree_figure, cross_attention_figure, next_token_figure
 from explainer.figures.masks import mask_figure
 from ui.decoder import beam_cached, clamp_state, short_text
@@ -26,18 +30,24 @@ from ui.widgets import (
     escape_md,
     pick_head,
     pick_layer,
+    require,
     selection,
     show_figure,
 )
 
 PAGE = {"order": 70, "url": "translation", "icon": ":material/translate:",
-        "title": {"en": "Translation, step by step", "zh": "逐步翻译"}}
+        "title": {"en": "Translation, step by step", "zh": "逐步翻译"}, "needs": ["generates"]}
 
 MODES = ("greedy", "sample", "beam")
 
-st.title(tr("trn.title"))
-st.caption(tr("trn.intro"))
 sel = selection()
+plain = current_trace(show_notices=False)
+caps = plain.caps
+# A translator reads a source and writes into another language; a GPT continues the text.
+kind = "continue" if caps.architecture == "decoder-only" else "translate"
+st.title(tr(f"trn.title.{kind}"))
+require(plain, PAGE)
+st.caption(tr(f"trn.intro.{kind}"))
 # Labels are looked up now, not inside format_func, so the widget formats the same way whoever
 # calls it (AppTest formats outside the script run, where the interface language is unknown).
 mode_names = {m: tr(f"trn.mode_{m}") for m in MODES}
@@ -58,36 +68,43 @@ else:
     trace = current_trace()
 vocab = vocab_cached(sel.model_name)
 
-st.markdown("#### " + tr("trn.result", source=escape_md(short_text(sel.sentence)),
+st.markdown("#### " + tr(f"trn.result.{kind}", source=escape_md(short_text(sel.sentence)),
                          output=escape_md(short_text(trace.translation or "∅"))))
 
 if mode == "beam":
     st.subheader(tr("beam.title"))
-    b1, b2 = st.columns(2)
-    beam_size = b1.slider(tr("beam.size"), 1, 8, 4, key="tr_beam", bind="query-params")
-    alpha = b2.slider(tr("beam.alpha"), 0.0, 2.0, 0.6, 0.1, key="tr_alpha", bind="query-params")
-    st.caption(tr("beam.intro", k=beam_size))
-    st.latex(r"\mathrm{score}(Y) = \frac{\log P(Y \mid X)}{lp(Y)}, \quad "
-             r"lp(Y) = \left(\frac{5 + |Y|}{6}\right)^{\alpha}")
-    beam = beam_cached(sel.model_name, sel.sentence, sel.target, int(beam_size), float(alpha))
-    st.markdown(tr("beam.best", text=escape_md(beam.translations[0] or "∅")) + "  \n"
-                + tr("beam.greedy", text=escape_md(trace.translation or "∅")))
-    show_figure(beam_tree_figure(beam.tokens, beam.parents, beam.log_probs, beam.finished,
-                                 beam_path(beam), beam.start_token, step_title=tr("trn.step"),
-                                 score_label=tr("beam.log_prob")), key="tr_beam_tree")
-    st.caption(tr("beam.tree"))
-    hyp_labels = {k: tr(f"beam.{k}") for k in ("rank", "translation", "tokens", "log_prob",
-                                                "score", "finished", "yes", "no")}
-    hyps = hypotheses_table(beam, hyp_labels)
-    st.dataframe(hyps, hide_index=True, key="tr_beam_table")
-    csv_button(hyps, "beam_hypotheses.csv", key="tr_beam_csv")
+    if caps.family != "ours":
+        # Beam search is written for our own Transformer (models/beam.py).
+        st.info(tr("beam.only_ours", model=caps.display_name), icon=":material/block:")
+    else:
+        b1, b2 = st.columns(2)
+        beam_size = b1.slider(tr("beam.size"), 1, 8, 4, key="tr_beam", bind="query-params")
+        alpha = b2.slider(tr("beam.alpha"), 0.0, 2.0, 0.6, 0.1, key="tr_alpha",
+                          bind="query-params")
+        st.caption(tr("beam.intro", k=beam_size))
+        st.latex(r"\mathrm{score}(Y) = \frac{\log P(Y \mid X)}{lp(Y)}, \quad "
+                 r"lp(Y) = \left(\frac{5 + |Y|}{6}\right)^{\alpha}")
+        beam = beam_cached(sel.model_name, sel.sentence, sel.target, int(beam_size),
+                           float(alpha))
+        st.markdown(tr("beam.best", text=escape_md(beam.translations[0] or "∅")) + "  \n"
+                    + tr("beam.greedy", text=escape_md(trace.translation or "∅")))
+        show_figure(beam_tree_figure(beam.tokens, beam.parents, beam.log_probs, beam.finished,
+                                     beam_path(beam), beam.start_token,
+                                     step_title=tr("trn.step"),
+                                     score_label=tr("beam.log_prob")), key="tr_beam_tree")
+        st.caption(tr("beam.tree"))
+        hyp_labels = {k: tr(f"beam.{k}") for k in ("rank", "translation", "tokens", "log_prob",
+                                                    "score", "finished", "yes", "no")}
+        hyps = hypotheses_table(beam, hyp_labels)
+        st.dataframe(hyps, hide_index=True, key="tr_beam_table")
+        csv_button(hyps, "beam_hypotheses.csv", key="tr_beam_csv")
     st.divider()
     st.caption(tr("trn.greedy_below"))
 
-n_steps = len(trace.output_tokens)
-if n_steps > 1:
-    clamp_state("tr_step", 1, n_steps)
-    step = st.slider(tr("trn.step"), 1, n_steps, key="tr_step", bind="query-params")
+steps = n_steps(trace)
+if steps > 1:
+    clamp_state("tr_step", 1, steps)
+    step = st.slider(tr("trn.step"), 1, steps, key="tr_step", bind="query-params")
 else:
     st.caption(tr("trn.one_step"))
     step = 1
@@ -96,7 +113,7 @@ view = step_view(trace, step - 1, temperature, top_k)
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{tr('trn.input_so_far')}**")
-    st.code("  ".join(view.prefix), language=None)
+    st.code(short_text("  ".join(view.prefix), 600), language=None)
     st.markdown(tr("trn.chosen", step=step, token=escape_md(view.chosen),
                    prob=view.prob, rank=view.rank))
     st.markdown(f"**{tr('trn.next')}**")
@@ -110,67 +127,77 @@ with left:
         key="tr_next",
     )
     shown, rest, rest_n = mass_split(view.probs, top["id"].tolist())
-    st.latex(r"P(y_i \mid y_{<i}, x) = \mathrm{softmax}\left(h_i W_E^{\top}\right)")
-    st.caption(tr("trn.formula_caption"))
+    if kind == "translate":
+        st.latex(r"P(y_i \mid y_{<i}, x) = \mathrm{softmax}\left(h_i W_E^{\top}\right)")
+    else:
+        st.latex(r"P(x_{t+1} \mid x_{\le t}) = "
+                 r"\mathrm{softmax}\left(\mathrm{LayerNorm}(h_t)\, W_E^{\top}\right)")
+    st.caption(tr(f"trn.formula_caption.{caps.norm}"))
     st.caption(tr("trn.sum", vocab=len(vocab), total=view.total, shown=shown, rest=rest,
                   rest_n=rest_n))
     csv_button(top, f"next_token_step{step}.csv", key="tr_next_csv")
 with right:
     st.markdown(f"**{tr('trn.mask')}**")
     keep = decoder_keep(trace)
+    start, stop = window_around(len(trace.tgt_tokens), view.position)
+    shown_tokens = trace.tgt_tokens[start:stop]
     show_figure(
-        mask_figure(keep, trace.tgt_tokens, trace.tgt_tokens, highlight_row=step - 1,
-                    visible_label=tr("masks.visible"), hidden_label=tr("masks.hidden"),
-                    row_title=tr("masks.query"), col_title=tr("masks.key")),
+        mask_figure(keep[start:stop, start:stop], shown_tokens, shown_tokens,
+                    highlight_row=view.position - start, visible_label=tr("masks.visible"),
+                    hidden_label=tr("masks.hidden"), row_title=tr("masks.query"),
+                    col_title=tr("masks.key")),
         key="tr_mask",
     )
-    st.caption(tr("trn.mask_caption", n=len(trace.tgt_tokens), step=step))
+    st.caption(tr("trn.mask_caption", n=len(trace.tgt_tokens), row=view.position + 1,
+                  step=step))
+    if stop - start < len(trace.tgt_tokens):
+        st.caption(tr("trn.mask_window", first=start + 1, last=stop,
+                      total=len(trace.tgt_tokens)))
     csv_button(labelled_frame(keep, trace.tgt_tokens, trace.tgt_tokens),
                "causal_mask.csv", key="tr_mask_csv")
 
-st.subheader(tr("trn.cross"))
-st.caption(tr("trn.cross_caption"))
+st.subheader(tr(f"trn.cross.{kind}"))
 c1, c2 = st.columns(2)
 with c1:
-    layer = pick_layer(trace.n_layers)
+    layer = pick_layer(trace.n_layers_of("dec"))
 with c2:
     head = pick_head(trace.n_heads)
+one = written_attention(trace, layer, head)
+mean = written_attention(trace, layer, None)
+row_title = tr("trn.written")
+col_title = tr("trn.source" if kind == "translate" else "trn.earlier")
 h1, h2 = st.columns(2)
-with h1:
-    one = cross_attention(trace, layer, head)
-    show_figure(
-        cross_attention_figure(one, trace.output_tokens, trace.src_tokens, step=step - 1,
-                               title=tr("trn.cross_head", layer=layer + 1, head=head + 1),
-                               row_title=tr("trn.written"), col_title=tr("trn.source"),
-                               hover=tr("trn.weight")),
-        key="tr_cross_head",
-    )
-    csv_button(labelled_frame(one, trace.output_tokens, trace.src_tokens),
-               f"cross_attention_L{layer + 1}_H{head + 1}.csv", key="tr_cross_head_csv")
-with h2:
-    mean = cross_attention(trace, layer, None)
-    show_figure(
-        cross_attention_figure(mean, trace.output_tokens, trace.src_tokens, step=step - 1,
-                               title=tr("trn.cross_mean", layer=layer + 1),
-                               row_title=tr("trn.written"), col_title=tr("trn.source"),
-                               hover=tr("trn.weight")),
-        key="tr_cross_mean",
-    )
-    csv_button(labelled_frame(mean, trace.output_tokens, trace.src_tokens),
-               f"cross_attention_L{layer + 1}_mean.csv", key="tr_cross_mean_csv")
+for column, found, title, name, chart_key in (
+    (h1, one, tr("trn.cross_head", layer=layer + 1, head=head + 1),
+     f"L{layer + 1}_H{head + 1}", "tr_cross_head"),
+    (h2, mean, tr("trn.cross_mean", layer=layer + 1), f"L{layer + 1}_mean", "tr_cross_mean"),
+):
+    with column:
+        show_figure(
+            cross_attention_figure(found.pattern, found.written, found.key_tokens,
+                                   step=step - 1, title=title, row_title=row_title,
+                                   col_title=col_title, hover=tr("trn.weight"),
+                                   masked_cells=found.masked),
+            key=chart_key,
+        )
+        token, weight, position = most_attended(found, step - 1)
+        st.caption(tr("trn.most_attended", step=step, written=escape_md(view.chosen),
+                      token=escape_md(token), position=position, weight=weight))
+        csv_button(labelled_frame(found.pattern, found.written, found.key_tokens),
+                   f"{one.stage}_attention_{name}.csv", key=f"{chart_key}_csv")
+st.caption(tr(f"trn.cross_caption.{kind}"))
 
 a1, a2 = st.columns([2, 3])
 with a1:
-    st.markdown(f"**{tr('trn.alignment')}**")
-    align = alignment_table(trace, layer, {"output": tr("trn.written"),
-                                           "source": tr("trn.source"),
-                                           "weight": tr("trn.weight")})
+    st.markdown(f"**{tr('trn.alignment', layer=layer + 1)}**")
+    align = alignment_table(mean, {"output": row_title, "source": col_title,
+                                   "weight": tr("trn.weight")})
     st.dataframe(align, hide_index=True, key="tr_align_table")
     csv_button(align, f"alignment_L{layer + 1}.csv", key="tr_align_csv")
 with a2:
     st.markdown(f"**{tr('trn.steps')}**")
-    steps = steps_table(trace, {"step": tr("trn.step"), "input": tr("trn.input"),
+    table = steps_table(trace, {"step": tr("trn.step"), "input": tr("trn.input"),
                                 "output": tr("trn.output"), "prob": tr("trn.prob"),
                                 "rank": tr("trn.rank")})
-    st.dataframe(steps, hide_index=True, key="tr_steps_table")
-    csv_button(steps, "decoding_steps.csv", key="tr_steps_csv")
+    st.dataframe(table, hide_index=True, key="tr_steps_table")
+    csv_button(table, "decoding_steps.csv", key="tr_steps_csv")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explainer.analysis.pipeline import STAGE_KEYS
 from explainer.figures.decoding import beam_tree_figure, cross_attention_figure, next_token_figure
 from explainer.figures.masks import mask_figure, padded_matrix_figure, scores_figure
-from explainer.figures.pipeline import LAYOUT, padded_size_figure, pipeline_figure
+from explainer.figures.pipeline import KIND_COLOUR, padded_size_figure, pipeline_figure
 from explainer.figures.residual import (
     ffn_hidden_figure,
     histogram_figure,
@@ -21,42 +20,77 @@ from tests.figspec import array
 REPEATED = ["John", "saw", "John"]
 
 
-def _shapes(n_src=3, n_tgt=4, d=128, h=4, f=512, v=67):
-    from explainer.analysis.pipeline import stages_from_config
+def _column(side: str, n: int, kinds: list[str], d: int = 128, h: int = 4,
+            in_block=("attn", "cross", "add_norm", "ffn", "ln", "add")) -> list[dict]:
+    """One Figure 1 column: its tokens, then a box per kind (label = side.kind.index)."""
+    shapes = {"attn": (h, n, n), "ffn": (n, 4 * d), "linear": (n, 67), "softmax": (n, 67)}
+    column = [{"label": f"{side}.tokens", "kind": "tokens", "shape": (n,), "in_block": False}]
+    for i, kind in enumerate(kinds):
+        column.append({"label": f"{side}.{kind}.{i}", "kind": kind,
+                       "shape": shapes.get(kind, (n, d)), "in_block": kind in in_block})
+    return column
 
-    stages = stages_from_config(dict(d_model=d, n_heads=h, d_ff=f), n_src, n_tgt, v)
-    return {s.key: s.shape for s in stages}
+
+POST_ENC = ["embed", "pos", "attn", "add_norm", "ffn", "add_norm"]
+POST_DEC = ["embed", "pos", "attn", "add_norm", "cross", "add_norm", "ffn", "add_norm",
+            "linear", "softmax"]
+PRE_DEC = ["embed", "pos", "ln", "attn", "add", "ln", "ffn", "add", "final_norm", "linear",
+           "softmax"]
 
 
 def _texts(fig) -> str:
     return " | ".join(a.get("text", "") for a in fig.to_dict()["layout"].get("annotations", []))
 
 
+def _rects(fig) -> list[dict]:
+    return [s for s in fig.to_dict()["layout"]["shapes"] if s["type"] == "rect"]
+
+
 def test_figure_one_shows_every_stage_with_its_live_shape():
-    assert set(LAYOUT) == set(STAGE_KEYS)
-    names = {k: k.upper() for k in STAGE_KEYS} | {"output": "OUT"}
-    fig = pipeline_figure(_shapes(), names, 3, "我 爱 你", "<2en> I love", "I love you <eos>")
+    columns = [_column("enc", 3, POST_ENC), _column("dec", 4, POST_DEC)]
+    fig = pipeline_figure(columns, [3, 3], ["我 爱 你", "<2en> I love"], "OUT",
+                          "I love you <eos>")
     text = _texts(fig)
-    for key in STAGE_KEYS:
-        assert key.upper() in text
+    for column in columns:
+        for box in column:
+            assert box["label"] in text
     assert "3 × 128" in text and "4 × 4 × 4" in text and "4 × 67" in text and "3×" in text
-    assert "paper" not in text
-    boxes = [s for s in fig.to_dict()["layout"]["shapes"] if s["type"] == "rect"]
-    assert len(boxes) == 2 + len(STAGE_KEYS) - 2  # two frames, one box per non-token stage
-    compared = pipeline_figure(_shapes(), names, 3, "a", "b", "c",
-                               compare=_shapes(d=512, h=8, f=2048), compare_layers=6,
-                               compare_label="paper")
+    assert "paper" not in text and "OUT" in text
+    # Two "N×" frames and one box per stage that is not the tokens line.
+    assert len(_rects(fig)) == 2 + (len(POST_ENC) + len(POST_DEC))
+    # The encoder's output feeds the decoder's cross-attention: one bent path.
+    assert [s["type"] for s in fig.to_dict()["layout"]["shapes"]].count("path") == 1
+    compared = pipeline_figure(columns, [3, 3], ["a", "b"], "OUT",
+                               compare=[[b["shape"] for b in _column("enc", 3, POST_ENC, 512, 8)],
+                                        [b["shape"] for b in _column("dec", 4, POST_DEC, 512, 8)]],
+                               compare_layers=6, compare_label="paper")
     assert "3×128  |  paper 3×512" in _texts(compared) and "paper 6×" in _texts(compared)
 
 
-def test_figure_one_rejects_missing_stages():
-    names = {k: k for k in STAGE_KEYS} | {"output": "o"}
-    shapes = _shapes()
-    del shapes["cross"]
-    with pytest.raises(ValueError, match="cross"):
-        pipeline_figure(shapes, names, 3, "a", "b", "c")
-    with pytest.raises(ValueError, match="output"):
-        pipeline_figure(_shapes(), {k: k for k in STAGE_KEYS}, 3, "a", "b", "c")
+def test_figure_one_draws_one_column_for_a_gpt_and_for_a_bert():
+    gpt = pipeline_figure([_column("dec", 5, PRE_DEC)], [12], ["the cat sat"], "OUT")
+    assert len(_rects(gpt)) == 1 + len(PRE_DEC)  # one frame
+    assert not [s for s in gpt.to_dict()["layout"]["shapes"] if s["type"] == "path"]
+    # Pre-LN: the LayerNorm box sits below the attention box it feeds (y grows upwards).
+    ys = {a["text"].split("<br>")[0]: a["y"] for a in gpt.to_dict()["layout"]["annotations"]
+          if a.get("text", "").startswith("<b>dec.")}
+    assert ys["<b>dec.ln.2</b>"] < ys["<b>dec.attn.3</b>"] < ys["<b>dec.add.4</b>"]
+    bert = pipeline_figure([_column("enc", 6, ["embed", "pos", "embed_norm", "attn", "add_norm",
+                                               "ffn", "add_norm"])], [6], ["[CLS] hi [SEP]"],
+                           "VECTORS")
+    assert "VECTORS" in _texts(bert) and "6×" in _texts(bert)
+
+
+def test_figure_one_rejects_what_it_cannot_draw():
+    with pytest.raises(ValueError, match="columns"):
+        pipeline_figure([], [], [], "o")
+    with pytest.raises(ValueError, match="tokens"):
+        pipeline_figure([_column("enc", 3, POST_ENC)[1:]], [3], ["a"], "o")
+    with pytest.raises(ValueError, match="kinds"):
+        pipeline_figure([_column("enc", 3, ["embed", "mystery"])], [3], ["a"], "o")
+    with pytest.raises(ValueError, match="compare"):
+        pipeline_figure([_column("enc", 3, POST_ENC)], [3], ["a"], "o", compare=[[(3,)]])
+    assert set(POST_DEC + PRE_DEC + ["embed_norm"]) <= set(KIND_COLOUR)
 
 
 def test_padded_sizes_are_drawn_to_scale():
@@ -140,12 +174,18 @@ def test_padded_matrix_draws_the_padding_line():
 
 
 def test_scores_figure_shows_masked_cells_as_gaps():
-    scores = np.array([[1.0, -np.inf], [0.5, -1.0]])
-    fig = scores_figure(scores, ["a", "b"], ["a", "b"])
-    z = array(fig.to_dict()["data"][0]["z"]).astype(float)
-    assert np.isnan(z[0, 1]) and z[1, 1] == -1.0
-    marks = fig.to_dict()["data"][1]
-    assert list(marks["text"]) == ["−∞"]
+    masked = np.array([[False, True], [False, False]])
+    for blocked in (-np.inf, np.finfo(np.float32).min):  # ours, and Hugging Face's
+        scores = np.array([[1.0, blocked], [0.5, -1.0]])
+        fig = scores_figure(scores, ["a", "b"], ["a", "b"], masked)
+        heat = fig.to_dict()["data"][0]
+        z = array(heat["z"]).astype(float)
+        assert np.isnan(z[0, 1]) and z[1, 1] == -1.0
+        assert heat["zmin"] == -1.0 and heat["zmax"] == 1.0  # the mask stays off the scale
+        marks = fig.to_dict()["data"][1]
+        assert list(marks["text"]) == ["−∞"]
+    with pytest.raises(ValueError):
+        scores_figure(np.zeros((2, 2)), ["a", "b"], ["a", "b"], masked[:1])
 
 
 def test_residual_figures():
@@ -155,15 +195,29 @@ def test_residual_figures():
     assert len(fig.to_dict()["data"]) == 4
     with pytest.raises(ValueError):
         token_stats_figure(tokens, {"x": ([1], [1])})
-    hist = histogram_figure({"a": np.arange(10.0), "b": np.ones((2, 3))})
-    bins = [t["xbins"] for t in hist.to_dict()["data"]]
-    assert bins[0] == bins[1]
+    hist = histogram_figure({"a": np.arange(10.0), "b": np.ones((2, 3))}, bins=9)
+    bars = hist.to_dict()["data"]
+    assert (array(bars[0]["x"]) == array(bars[1]["x"])).all()  # one set of bins
+    assert array(bars[0]["y"]).tolist() == [1] * 8 + [2]  # 0..9 in 9 bins, 9 in the last
+    assert array(bars[1]["y"]).tolist() == [0, 6] + [0] * 7
     with pytest.raises(ValueError):
         histogram_figure({"a": np.array([np.inf])})
     hidden = np.array([[0.0, 1.0], [2.0, 0.0], [0.0, 0.0]])
-    assert array(ffn_hidden_figure(hidden, tokens).to_dict()["data"][0]["z"]).shape == (3, 2)
+    relu = ffn_hidden_figure(hidden, tokens).to_dict()["data"][0]
+    assert array(relu["z"]).shape == (3, 2) and relu["zmin"] == 0
+    assert relu["colorscale"][0][1] == "#ffffff"  # zero is white
+    # GELU's small negatives get a colour of their own; zero stays white wherever it sits.
+    gelu = ffn_hidden_figure(hidden - 0.1, tokens).to_dict()["data"][0]
+    assert gelu["zmin"] == pytest.approx(-0.1) and gelu["colorscale"][0][1] != "#ffffff"
+    zero_at = [stop for stop, colour in gelu["colorscale"] if colour == "#ffffff"][0]
+    assert zero_at == pytest.approx(0.1 / (gelu["zmax"] - gelu["zmin"]))
+    # One outlier unit does not wash out the rest: the scale ends at the 99th percentile.
+    outlier = np.vstack([np.linspace(0, 1, 300).reshape(3, 100)])
+    outlier[0, 0] = 50.0
+    spec = ffn_hidden_figure(outlier, tokens).to_dict()["data"][0]
+    assert spec["zmax"] < 2 and array(spec["z"]).max() == 50.0
     with pytest.raises(ValueError):
-        ffn_hidden_figure(-hidden - 1, tokens)
+        ffn_hidden_figure(np.array([[np.nan, 1.0]] * 3), tokens)
     zeros = zero_share_figure([0.5, 0.5, 1.0], tokens, 2 / 3)
     assert list(array(zeros.to_dict()["data"][0]["y"])) == [0.5, 0.5, 1.0]
     with pytest.raises(ValueError):
@@ -175,3 +229,6 @@ def test_residual_figures():
     assert list(lines[0]["marker"]["symbol"]) == ["circle", "diamond-open", "circle"]
     with pytest.raises(ValueError):
         stream_norm_figure(np.ones((3, 3)), ["a", "b"], [False, True, False], tokens)
+    pre = stream_norm_figure(np.ones((2, 3)), ["in", "sum"], [False, True], tokens,
+                             norm_label=None)
+    assert [t["name"] for t in pre.to_dict()["data"][3:]] == ["before LayerNorm"]

@@ -16,18 +16,21 @@ from ui.state import lang
 def beam_cached(model_name: str, sentence: str, target: str | None, beam_size: int,
                 alpha: float) -> BeamTrace:
     """Beam search of the sidebar's sentence, shared across users (read-only arrays)."""
-    loaded = loaders.load_model_cached(model_name)
-    return beam_trace(loaded.model, loaded.tokenizer, sentence, target, beam_size=beam_size,
-                      alpha=alpha)
+    return beam_trace(loaders.load_model_cached(model_name), sentence, target,
+                      beam_size=beam_size, alpha=alpha)
 
 
-def existing_pages() -> dict[str, tuple[str, str | None]]:
+def existing_pages(features=None) -> dict[str, tuple[str, str | None]]:
     """Page file ("app_pages/x.py") -> (title in the interface language, icon) for every page
-    that exists now, so links to pages written later appear without a code change."""
+    that exists now, so links to pages written later appear without a code change.
+
+    With ``features`` (``trace.caps.features``), only the pages whose needs the model has.
+    """
     return {
         f"{PAGES_DIR.name}/{Path(spec['path']).name}":
             (spec["title"].get(lang(), spec["title"]["en"]), spec.get("icon"))
         for spec in page_specs()
+        if features is None or set(spec.get("needs", ())) <= set(features)
     }
 
 

@@ -1,8 +1,11 @@
-"""Translation step by step: what the decoder saw, what it could have written, what it wrote.
+"""Writing step by step: what the decoder saw, what it could have written, what it wrote.
 
-Row ``i`` of every decoder array belongs to step ``i``: the decoder's input was
-``tgt_tokens[:i + 1]`` (the causal mask hides the rest, §3.2.3), and it wrote
-``output_tokens[i]``. So the teacher-forced trace replays the token-by-token decoding exactly.
+Works for every model that writes (our translator, Marian, GPT-2). Decoder position ``p`` of
+every decoder array read ``tgt_tokens[:p + 1]`` (the causal mask hides the rest, §3.2.3). A
+translator's step ``i`` is position ``i`` (its start token first); a decoder-only model first
+reads its prompt, so its step ``i`` is position ``n_prompt − 1 + i``: the last prompt token's row
+predicts the first written token. Step ``i`` wrote ``output_tokens[i]``, so the teacher-forced
+trace replays the token-by-token decoding exactly.
 """
 
 from __future__ import annotations
@@ -11,8 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from explainer.analysis.views import attention_pattern
 
 
 def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -28,7 +29,7 @@ def softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:
 
 def sampling_distribution(logits: np.ndarray, temperature: float = 0.0,
                           top_k: int = 0) -> np.ndarray:
-    """The distribution the decoder picks its next token from, as ``models.transformer`` does.
+    """The distribution the decoder picks its next token from, as the models do.
 
     Greedy (``temperature`` 0) puts all mass on the argmax. Otherwise logits are divided by the
     temperature (below 1 sharpens, above 1 flattens), only the ``top_k`` largest are kept
@@ -53,24 +54,33 @@ def sampling_distribution(logits: np.ndarray, temperature: float = 0.0,
     return softmax(scaled)
 
 
-def decoder_keep(trace, layer: int = 0) -> np.ndarray:
-    """The decoder's causal mask as the model applied it: [tgt, tgt] bool, True = may attend.
+def decoder_keep(trace) -> np.ndarray:
+    """The decoder's self-attention mask as the model applied it: [tgt, tgt] bool, True = may
+    attend. Lower-triangular (§3.2.3); the same for every layer and head."""
+    return ~np.asarray(trace.mask("dec"))
 
-    Read from the masked self-attention scores (−inf where masked), not rebuilt, so what the
-    page shows is what the model used; it is lower-triangular (§3.2.3).
-    """
-    return ~np.isneginf(trace[f"dec.blocks.{int(layer)}.attn.hook_scores"][0])
+
+def step_offset(trace) -> int:
+    """Decoder position of step 0: 0 for a translator, the prompt's last position for a
+    decoder-only model (its row predicts the first written token)."""
+    return max(int(trace.n_prompt), 1) - 1
+
+
+def n_steps(trace) -> int:
+    """How many tokens the model wrote (one per step)."""
+    return len(trace.output_tokens)
 
 
 def probabilities(trace) -> np.ndarray:
-    """softmax(dec.hook_logits): [tgt, vocab], the model's next-token distribution per step."""
-    return softmax(trace["dec.hook_logits"])
+    """softmax of the LM head's output: [tgt, vocab], the next-token distribution per position."""
+    return softmax(trace.logits())
 
 
 @dataclass(frozen=True)
 class StepView:
     step: int
-    prefix: list[str]  # the decoder's input so far, start token first
+    position: int  # the decoder position that wrote this step's token
+    prefix: list[str]  # the decoder's input so far (start token or prompt first)
     chosen: str  # the token written at this step
     chosen_id: int
     probs: np.ndarray  # [vocab] the model's distribution, softmax(logits)
@@ -82,22 +92,24 @@ class StepView:
 
 
 def step_view(trace, step: int, temperature: float = 0.0, top_k: int = 0) -> StepView:
-    """Everything the translation page shows for one decoding step."""
-    n = len(trace.output_tokens)
+    """Everything the step-by-step page shows for one writing step (0-based)."""
+    n = n_steps(trace)
     if not 0 <= int(step) < n:
         raise ValueError(f"step {step} out of range 0..{n - 1}")
     step = int(step)
-    logits = trace["dec.hook_logits"][step]
+    position = step_offset(trace) + step
+    logits = trace.logits()[position]
     probs = softmax(logits)
     chosen_id = int(trace.output_ids[step])
     return StepView(
         step=step,
-        prefix=list(trace.tgt_tokens[: step + 1]),
+        position=position,
+        prefix=list(trace.tgt_tokens[: position + 1]),
         chosen=trace.output_tokens[step],
         chosen_id=chosen_id,
         probs=probs,
         drawn=sampling_distribution(logits, temperature, top_k),
-        visible=decoder_keep(trace)[step],
+        visible=decoder_keep(trace)[position],
         total=float(probs.sum()),
         rank=int((probs > probs[chosen_id]).sum()) + 1,
         prob=float(probs[chosen_id]),
@@ -145,12 +157,13 @@ def steps_table(trace, labels: dict[str, str]) -> pd.DataFrame:
     ``labels`` maps "step", "input", "output", "prob", "rank" to interface words.
     """
     probs = probabilities(trace)
+    offset = step_offset(trace)
     rows = []
     for i, (tok, idx) in enumerate(zip(trace.output_tokens, trace.output_ids)):
-        p = probs[i]
+        p = probs[offset + i]
         rows.append({
             labels["step"]: i + 1,
-            labels["input"]: " ".join(trace.tgt_tokens[: i + 1]),
+            labels["input"]: " ".join(trace.tgt_tokens[: offset + i + 1]),
             labels["output"]: tok,
             labels["prob"]: round(float(p[idx]), 4),
             labels["rank"]: int((p > p[idx]).sum()) + 1,
@@ -158,26 +171,63 @@ def steps_table(trace, labels: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@dataclass(frozen=True)
+class WrittenView:
+    """Where each written token looked: one row per step.
+
+    For an encoder–decoder, its cross-attention (keys: the source tokens); for a decoder-only
+    model, which has no source, its self-attention over the text so far.
+    """
+
+    stage: str  # "cross" or "dec"
+    pattern: np.ndarray  # [step, key]
+    masked: np.ndarray  # [step, key] bool: True where the mask forbade attention
+    written: list[str]  # the token each row wrote
+    key_tokens: list[str]
+
+
+def written_attention(trace, layer: int, head: int | None) -> WrittenView:
+    """Attention of the positions that wrote each token, one head or the mean over heads
+    (``head`` None): cross-attention where the model has it, else decoder self-attention."""
+    stage = "cross" if "cross" in trace.stages else "dec"
+    patterns = trace.pattern(stage, layer)  # [head, query, key]
+    if head is not None and not 0 <= int(head) < patterns.shape[0]:
+        raise ValueError(f"head {head} out of range 0..{patterns.shape[0] - 1}")
+    rows = slice(step_offset(trace), step_offset(trace) + n_steps(trace))
+    pattern = patterns.mean(axis=0) if head is None else patterns[int(head)]
+    _, keys = trace.stage_tokens(stage)
+    return WrittenView(stage, np.asarray(pattern[rows], dtype=np.float64),
+                       np.asarray(trace.mask(stage)[rows]), list(trace.output_tokens), list(keys))
+
+
 def cross_attention(trace, layer: int, head: int | None) -> np.ndarray:
-    """Encoder–decoder attention [tgt, src] of one head, or the mean over heads (None).
+    """Encoder–decoder attention [step, src] of one head, or the mean over heads (None).
 
     Row ``i`` is the step that wrote ``output_tokens[i]``; columns are source tokens.
     """
-    return attention_pattern(trace, "cross", layer, head).pattern
+    if "cross" not in trace.stages:
+        raise ValueError("this model has no encoder–decoder attention")
+    return written_attention(trace, layer, head).pattern
 
 
-def alignment_table(trace, layer: int, labels: dict[str, str]) -> pd.DataFrame:
-    """For each written token, the source token it attended to most (mean over heads).
+def most_attended(view: WrittenView, step: int) -> tuple[str, float, int]:
+    """(key token, weight, key position) that one step's row gives the most weight to."""
+    row = np.where(view.masked[step], -np.inf, view.pattern[step])
+    j = int(np.argmax(row))
+    return view.key_tokens[j], float(view.pattern[step, j]), j
 
-    ``labels`` maps "output", "source", "weight". Reads "I → 我, love → 爱, you → 你" off the
-    cross-attention of a trained model.
+
+def alignment_table(view: WrittenView, labels: dict[str, str]) -> pd.DataFrame:
+    """For each written token, the key token its row attended to most in ``view``.
+
+    ``labels`` maps "output", "source", "weight". A trained translator often lines words up
+    (I → 我); an untrained one does not; the table says what this view shows.
     """
-    pattern = cross_attention(trace, layer, None)
     rows = []
-    for i, tok in enumerate(trace.output_tokens):
-        j = int(np.argmax(pattern[i]))
-        rows.append({labels["output"]: tok, labels["source"]: trace.src_tokens[j],
-                     labels["weight"]: round(float(pattern[i, j]), 3)})
+    for i, tok in enumerate(view.written):
+        key, weight, _ = most_attended(view, i)
+        rows.append({labels["output"]: tok, labels["source"]: key,
+                     labels["weight"]: round(weight, 3)})
     return pd.DataFrame(rows)
 
 

@@ -1,7 +1,10 @@
-"""The paper's Figure 1 as data: every stage of the encoder–decoder, its page and its shape.
+"""The paper's Figure 1 as data, for whatever model is shown: every stage, its page, its shape.
 
-Shapes come from the trace's own arrays (what the model computed for this sentence), or from a
-configuration (the paper's base model, which we do not run) for the side-by-side comparison.
+The stages follow what the model has (``trace.caps``): an encoder, a decoder or both; LayerNorm
+after each residual sum (post-LN, as the paper) or before each sub-layer (pre-LN, as GPT-2); a
+language-model head or not. Shapes come from the trace's own arrays (what the model computed for
+this sentence), or from a configuration (the paper's base model, which we do not run) for the
+side-by-side comparison, which only makes sense beside an encoder–decoder.
 """
 
 from __future__ import annotations
@@ -10,57 +13,46 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from models.config import PRESETS
+# The page that explains each kind of stage.
+PAGES = {
+    "tokens": "app_pages/embedding.py", "embed": "app_pages/embedding.py",
+    "pos": "app_pages/positional.py", "embed_norm": "app_pages/add_norm.py",
+    "attn": "app_pages/self_attention.py", "cross": "app_pages/translation.py",
+    "add_norm": "app_pages/add_norm.py", "ln": "app_pages/add_norm.py",
+    "add": "app_pages/add_norm.py", "ffn": "app_pages/add_norm.py",
+    "final_norm": "app_pages/add_norm.py", "linear": "app_pages/translation.py",
+    "softmax": "app_pages/translation.py",
+}
 
-# Figure 1, bottom to top: (stage key, side, trace name whose shape the stage shows, page file).
-# Token stages have no array: their shape is the token count. Layer 0 stands for all N layers
-# (every layer has the same shapes).
-STAGES = (
-    ("src_tokens", "enc", None, "app_pages/embedding.py"),
-    ("enc_embed", "enc", "enc.hook_embed", "app_pages/embedding.py"),
-    ("enc_pos", "enc", "enc.hook_pos", "app_pages/positional.py"),
-    ("enc_attn", "enc", "enc.blocks.0.attn.hook_pattern", "app_pages/self_attention.py"),
-    ("enc_norm1", "enc", "enc.blocks.0.hook_resid_mid", "app_pages/add_norm.py"),
-    ("enc_ffn", "enc", "enc.blocks.0.ffn.hook_hidden", "app_pages/add_norm.py"),
-    ("enc_norm2", "enc", "enc.blocks.0.hook_resid_post", "app_pages/add_norm.py"),
-    ("tgt_tokens", "dec", None, "app_pages/translation.py"),
-    ("dec_embed", "dec", "dec.hook_embed", "app_pages/embedding.py"),
-    ("dec_pos", "dec", "dec.hook_pos", "app_pages/positional.py"),
-    ("dec_attn", "dec", "dec.blocks.0.attn.hook_pattern", "app_pages/masks.py"),
-    ("dec_norm1", "dec", "dec.blocks.0.hook_resid_mid", "app_pages/add_norm.py"),
-    ("cross", "dec", "dec.blocks.0.cross.hook_pattern", "app_pages/translation.py"),
-    ("dec_norm2", "dec", "dec.blocks.0.hook_resid_cross", "app_pages/add_norm.py"),
-    ("dec_ffn", "dec", "dec.blocks.0.ffn.hook_hidden", "app_pages/add_norm.py"),
-    ("dec_norm3", "dec", "dec.blocks.0.hook_resid_post", "app_pages/add_norm.py"),
-    ("linear", "dec", "dec.hook_logits", "app_pages/translation.py"),
-    ("softmax", "dec", "dec.hook_logits", "app_pages/translation.py"),
-)
-STAGE_KEYS = tuple(key for key, *_ in STAGES)
-
-# Pages that explain the whole pipeline rather than one box, in reading order.
-STORY_PAGES = (
-    "app_pages/vectors.py",
-    "app_pages/embedding.py",
-    "app_pages/positional.py",
-    "app_pages/self_attention.py",
-    "app_pages/multi_head.py",
-    "app_pages/vector_space.py",
-    "app_pages/masks.py",
-    "app_pages/add_norm.py",
-    "app_pages/translation.py",
-)
-
-# The paper's base model (Table 3). Its vocabulary was ~37000 shared BPE tokens (§5.1); the
-# comparison keeps ours so that only the architecture differs.
+# The paper's base model (Table 3): d_model 512, 8 heads, 6 + 6 layers, d_ff 2048; sentences up
+# to 512 tokens as the article pads them. Its vocabulary was about 37000 shared BPE tokens
+# (§5.1); ours differs, and the comparison says so.
+PAPER_BASE = {"d_model": 512, "n_heads": 8, "n_layers": 6, "d_ff": 2048, "max_len": 512}
 PAPER_VOCAB = 37000
 
 
 @dataclass(frozen=True)
 class Stage:
-    key: str  # one of STAGE_KEYS
-    side: str  # "enc" or "dec"
-    shape: tuple[int, ...]  # the stage's output for this sentence
-    page: str  # the page file that explains it
+    """One box (or the token line) of Figure 1.
+
+    Attributes:
+        key: unique within a figure, e.g. "enc.attn", "dec.cross", "dec.ln_ffn".
+        side: "enc" or "dec": the column it is drawn in.
+        kind: "tokens", "embed", "pos", "embed_norm", "attn", "cross", "add_norm", "ln", "add",
+            "ffn", "final_norm", "linear" or "softmax" (picks its colour and its page).
+        label: the text key of its name ("pipe.attn", "pipe.add_norm", …).
+        shape: what it hands on for this sentence.
+        page: the page file that explains it.
+        in_block: True for the stages repeated N times (inside the figure's "N×" frame).
+    """
+
+    key: str
+    side: str
+    kind: str
+    label: str
+    shape: tuple[int, ...]
+    page: str
+    in_block: bool
 
 
 def format_shape(shape: tuple[int, ...]) -> str:
@@ -68,57 +60,123 @@ def format_shape(shape: tuple[int, ...]) -> str:
     return " × ".join(str(int(n)) for n in shape)
 
 
-def stages_from_trace(trace) -> list[Stage]:
-    """Figure 1's stages with the shapes of the arrays the model computed for this sentence."""
+def _block(side: str, caps) -> list[tuple[str, str, str]]:
+    """One layer's stages in forward order: (key suffix, kind, label key)."""
+    attn_label = "pipe.masked_attn" if side == "dec" else "pipe.attn"
+    subs = [("attn", "attn", attn_label)]
+    if side == "dec" and caps.architecture == "encoder-decoder":
+        subs.append(("cross", "cross", "pipe.cross"))
+    subs.append(("ffn", "ffn", "pipe.ffn"))
     out = []
-    for key, side, name, page in STAGES:
-        if name is None:
-            n = len(trace.src_tokens if key == "src_tokens" else trace.tgt_tokens)
-            shape = (n,)
+    for name, kind, label in subs:
+        if caps.norm == "pre":
+            # x + Sublayer(LayerNorm(x)): the LayerNorm comes first, the sum last.
+            out += [(f"ln_{name}", "ln", "pipe.ln"), (name, kind, label),
+                    (f"add_{name}", "add", "pipe.add")]
         else:
-            shape = tuple(int(n) for n in trace[name].shape)
-        out.append(Stage(key, side, shape, page))
+            # LayerNorm(x + Sublayer(x)), §3.1.
+            out += [(name, kind, label), (f"norm_{name}", "add_norm", "pipe.add_norm")]
     return out
 
 
-def stages_from_config(config: dict, n_src: int, n_tgt: int, vocab_size: int) -> list[Stage]:
-    """The same stages computed from a configuration alone (e.g. the paper's base model).
+def stage_plan(caps) -> list[tuple[str, str, str, str, bool]]:
+    """Figure 1's stages for a model with these capabilities, bottom to top, encoder first.
+
+    Returns:
+        (key, side, kind, label key, in_block) per stage.
+    """
+    plan = []
+    both = caps.architecture == "encoder-decoder"
+    for side in caps.sides:
+        if side == "enc" or not both:
+            tokens, embed = "pipe.src_tokens", "pipe.input_embed"
+            if caps.architecture == "decoder-only":
+                tokens = "pipe.text_tokens"
+        else:
+            tokens, embed = "pipe.tgt_tokens", "pipe.output_embed"
+        plan.append((f"{side}.tokens", side, "tokens", tokens, False))
+        plan.append((f"{side}.embed", side, "embed", embed, False))
+        if caps.positional in ("sinusoidal", "learned"):
+            pos = "pipe.pos_sinusoidal" if caps.positional == "sinusoidal" else "pipe.pos_learned"
+            plan.append((f"{side}.pos", side, "pos", pos, False))
+        if caps.embed_norm:
+            plan.append((f"{side}.embed_norm", side, "embed_norm", "pipe.ln", False))
+        plan += [(f"{side}.{name}", side, kind, label, True)
+                 for name, kind, label in _block(side, caps)]
+        if caps.norm == "pre":
+            plan.append((f"{side}.final_norm", side, "final_norm", "pipe.final_ln", False))
+    if caps.has_logits:
+        side = caps.sides[-1]
+        plan += [(f"{side}.linear", side, "linear", "pipe.linear", False),
+                 (f"{side}.softmax", side, "softmax", "pipe.softmax", False)]
+    return plan
+
+
+def _trace_shape(trace, key: str, side: str, kind: str) -> tuple[int, ...]:
+    name = key.split(".", 1)[1]
+    if kind == "tokens":
+        return (len(trace.tokens(side)),)
+    if kind in ("embed", "pos"):
+        return trace.embed(side, kind).shape
+    if kind == "embed_norm":
+        return trace.embed(side, "input").shape
+    if kind in ("attn", "cross"):
+        return trace.pattern("cross" if kind == "cross" else side, 0).shape
+    if kind == "ffn":
+        return trace.ffn(side, 0, "hidden").shape
+    if kind in ("add_norm", "add"):
+        sub = name.split("_", 1)[1]
+        return trace.resid(side, 0, {"attn": "mid", "cross": "cross", "ffn": "post"}[sub]).shape
+    if kind == "ln":
+        sub = name.split("_", 1)[1]
+        return trace.resid(side, 0, {"attn": "pre", "cross": "mid", "ffn": "mid"}[sub]).shape
+    if kind == "final_norm":
+        return trace.final(side).shape
+    return trace.logits().shape  # linear, softmax
+
+
+def stages_from_trace(trace) -> list[Stage]:
+    """Figure 1's stages with the shapes of the arrays the model computed for this sentence.
+
+    Layer 0 stands for all N layers: every layer hands on the same shapes.
+    """
+    return [
+        Stage(key, side, kind, label, tuple(int(n) for n in _trace_shape(trace, key, side, kind)),
+              PAGES[kind], in_block)
+        for key, side, kind, label, in_block in stage_plan(trace.caps)
+    ]
+
+
+def stages_from_config(caps, config: dict, n_src: int, n_tgt: int,
+                       vocab_size: int) -> list[Stage]:
+    """The same stages as ``stage_plan(caps)``, shapes computed from a configuration alone
+    (e.g. the paper's base model run on this sentence's tokens).
 
     Args:
+        caps: the model whose stages to follow (``trace.caps``).
         config: needs d_model, n_heads, d_ff.
         n_src, n_tgt: encoder and decoder positions.
     """
     d, h, f = int(config["d_model"]), int(config["n_heads"]), int(config["d_ff"])
-    shapes = {
-        "src_tokens": (n_src,),
-        "enc_embed": (n_src, d),
-        "enc_pos": (n_src, d),
-        "enc_attn": (h, n_src, n_src),
-        "enc_norm1": (n_src, d),
-        "enc_ffn": (n_src, f),
-        "enc_norm2": (n_src, d),
-        "tgt_tokens": (n_tgt,),
-        "dec_embed": (n_tgt, d),
-        "dec_pos": (n_tgt, d),
-        "dec_attn": (h, n_tgt, n_tgt),
-        "dec_norm1": (n_tgt, d),
-        "cross": (h, n_tgt, n_src),
-        "dec_norm2": (n_tgt, d),
-        "dec_ffn": (n_tgt, f),
-        "dec_norm3": (n_tgt, d),
-        "linear": (n_tgt, vocab_size),
-        "softmax": (n_tgt, vocab_size),
-    }
-    return [Stage(key, side, shapes[key], page) for key, side, _, page in STAGES]
+    out = []
+    for key, side, kind, label, in_block in stage_plan(caps):
+        n = n_src if side == "enc" else n_tgt
+        shape = {
+            "tokens": (n,), "attn": (h, n, n), "cross": (h, n_tgt, n_src), "ffn": (n, f),
+            "linear": (n, vocab_size), "softmax": (n, vocab_size),
+        }.get(kind, (n, d))
+        out.append(Stage(key, side, kind, label, shape, PAGES[kind], in_block))
+    return out
 
 
 def paper_config() -> dict:
     """The paper's base model (Table 3): d_model 512, 8 heads, 6 + 6 layers, d_ff 2048."""
-    return dict(PRESETS["base"])
+    return dict(PAPER_BASE)
 
 
 def parameter_count(config: dict, vocab_size: int) -> int:
-    """Trainable parameters of this architecture (shared embedding, §3.4), from its shape alone.
+    """Trainable parameters of the paper's encoder–decoder at these sizes (shared embedding,
+    §3.4; sinusoidal positions, no parameters), from its shape alone.
 
     Per attention block 4·d² + 4·d (W_Q, W_K, W_V, W_O and biases); per feed-forward
     2·d·d_ff + d_ff + d; per LayerNorm 2·d. Encoder layers have 1 attention + 1 FFN + 2 norms,
@@ -135,7 +193,10 @@ def hyperparameter_table(ours: dict, paper: dict, vocab_size: int,
                          labels: dict[str, str]) -> pd.DataFrame:
     """Side-by-side hyper-parameters and parameter counts.
 
-    ``labels`` maps "name", "ours", "paper", "vocab", "params" to interface words.
+    Args:
+        ours: the shown model's sizes (``trace.config``): d_model, n_heads, n_layers, d_ff,
+            max_len.
+        labels: maps "name", "ours", "paper", "vocab", "params" to interface words.
     """
     rows = []
     for name in ("d_model", "n_heads", "n_layers", "d_ff", "max_len"):
@@ -144,7 +205,7 @@ def hyperparameter_table(ours: dict, paper: dict, vocab_size: int,
     rows.append({labels["name"]: "d_head",
                  labels["ours"]: int(ours["d_model"]) // int(ours["n_heads"]),
                  labels["paper"]: int(paper["d_model"]) // int(paper["n_heads"])})
-    rows.append({labels["name"]: labels["vocab"], labels["ours"]: vocab_size,
+    rows.append({labels["name"]: labels["vocab"], labels["ours"]: int(vocab_size),
                  labels["paper"]: PAPER_VOCAB})
     rows.append({labels["name"]: labels["params"],
                  labels["ours"]: parameter_count(ours, vocab_size),
@@ -154,12 +215,12 @@ def hyperparameter_table(ours: dict, paper: dict, vocab_size: int,
 
 def shape_table(ours: list[Stage], paper: list[Stage], names: dict[str, str],
                 labels: dict[str, str]) -> pd.DataFrame:
-    """One row per stage: its name, our shape and the paper's for the same sentence.
+    """One row per stage: its name, the model's shape and the paper's for the same sentence.
 
     ``names`` maps stage keys to interface names; ``labels`` maps "stage", "ours", "paper".
     """
     if [s.key for s in ours] != [s.key for s in paper]:
-        raise ValueError("both stage lists must follow STAGES")
+        raise ValueError("both stage lists must follow the same plan")
     return pd.DataFrame([
         {labels["stage"]: names[a.key], labels["ours"]: format_shape(a.shape),
          labels["paper"]: format_shape(b.shape)}
@@ -170,11 +231,30 @@ def shape_table(ours: list[Stage], paper: list[Stage], names: dict[str, str],
 def padded_input_shapes(n_tokens: int, ours: dict, paper: dict) -> list[tuple[int, int, int]]:
     """The article's fixed-size input matrix ("512 × 512"): (rows, columns, rows used).
 
-    Every sentence is padded to max_len rows of d_model numbers: 512 × 128 here, 512 × 512 in
-    the paper's base model; only the first ``n_tokens`` rows hold the sentence.
+    Every sentence is padded to max_len rows of d_model numbers: 512 × 128 for our small model,
+    512 × 512 in the paper's base model; only the first ``n_tokens`` rows hold the sentence.
     """
     out = []
     for cfg in (ours, paper):
         rows = int(cfg["max_len"])
         out.append((rows, int(cfg["d_model"]), min(int(n_tokens), rows)))
     return out
+
+
+def figure_columns(stages: list[Stage], names: dict[str, str]) -> list[list[dict]]:
+    """Stages grouped into Figure 1's columns (encoder first), as ``pipeline_figure`` takes them.
+
+    ``names`` maps stage keys to display names.
+    """
+    sides = list(dict.fromkeys(s.side for s in stages))
+    return [
+        [{"label": names[s.key], "kind": s.kind, "shape": s.shape, "in_block": s.in_block}
+         for s in stages if s.side == side]
+        for side in sides
+    ]
+
+
+def compare_columns(stages: list[Stage]) -> list[list[tuple[int, ...]]]:
+    """The shapes of ``stages`` in Figure 1's columns (for ``pipeline_figure``'s ``compare``)."""
+    sides = list(dict.fromkeys(s.side for s in stages))
+    return [[s.shape for s in stages if s.side == side] for side in sides]

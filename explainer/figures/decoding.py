@@ -77,17 +77,23 @@ def cross_attention_figure(
     col_title: str = "source",
     hover: str = "weight",
     show_values: bool = True,
+    masked_cells: np.ndarray | None = None,
 ) -> go.Figure:
-    """Encoder–decoder attention: one row per token written, one column per source token.
+    """Where each written token looked: one row per token written, one column per key token
+    (the source for cross-attention, the text so far for a decoder-only model).
 
     Args:
-        pattern: [tgt, src] weights (rows sum to 1).
+        pattern: [written, key] weights (rows sum to 1).
         step: optional row to frame (the current decoding step).
         show_values: print each weight in its cell when the matrix is small enough to read.
+        masked_cells: optional [written, key] bool, True where the mask forbade attention
+            (drawn as gaps).
     """
     fig = attention_heatmap_figure(pattern, written_tokens, source_tokens, title=title,
-                                   query_title=row_title, key_title=col_title, hover=hover)
-    if show_values and len(written_tokens) * len(source_tokens) <= 400:
+                                   query_title=row_title, key_title=col_title, hover=hover,
+                                   masked_cells=masked_cells)
+    # Numbers in cells only while they fit: a dozen columns in half a page.
+    if show_values and len(source_tokens) <= 12 and len(written_tokens) <= 30:
         fig.update_traces(texttemplate="%{z:.2f}", textfont=dict(size=11))
     if step is not None:
         if not 0 <= step < len(written_tokens):

@@ -1,4 +1,4 @@
-"""Masks and padding: 0/1 mask matrices, the padded input matrix, scores with −∞ gaps."""
+"""Masks and padding: 0/1 mask matrices, the padded input matrix, scores with masked gaps."""
 
 from __future__ import annotations
 
@@ -10,7 +10,22 @@ import plotly.graph_objects as go
 from explainer.figures.base import base_layout, check_matrix, heatmap_height, masked, token_axis
 
 VISIBLE = "#2a9d8f"
+# Above this many cells a heatmap's hover names the row by its position, not its token: a
+# token per cell would send hundreds of thousands of strings to the browser.
+HOVER_CELLS = 20_000
 HIDDEN = "#e9ecef"
+
+
+def row_hover(rows: Sequence[str], n_cols: int, column: str) -> dict:
+    """Heatmap hover text naming each cell's row token, or its row number when large.
+
+    Args:
+        column: how the hover names the column, a Plotly template such as "d%{x}".
+    """
+    if len(rows) * n_cols <= HOVER_CELLS:
+        return dict(customdata=np.repeat(np.array(rows, dtype=object)[:, None], n_cols, axis=1),
+                    hovertemplate=f"%{{customdata}} · {column}: %{{z:.3f}}<extra></extra>")
+    return dict(hovertemplate=f"%{{y}} · {column}: %{{z:.3f}}<extra></extra>")
 
 
 def mask_figure(
@@ -43,7 +58,8 @@ def mask_figure(
         z=values.astype(int), x=list(range(len(cols))), y=list(range(len(rows))),
         zmin=0, zmax=1, colorscale=[[0, HIDDEN], [0.5, HIDDEN], [0.5, VISIBLE], [1, VISIBLE]],
         xgap=1 if small else 0, ygap=1 if small else 0,
-        texttemplate="%{z}" if small else None,
+        # 0/1 written in the cells while they are wide enough to hold a digit.
+        texttemplate="%{z}" if small and len(cols) <= 16 else None,
         customdata=np.array([[(q, k) for k in cols] for q in rows], dtype=object)
         if hover else None,
         hovertemplate="%{customdata[0]} → %{customdata[1]}: %{z}<extra></extra>" if hover
@@ -83,10 +99,9 @@ def padded_matrix_figure(
     limit = float(np.abs(values).max()) or 1.0
     rows = [str(t) for t in row_tokens]
     fig = go.Figure(go.Heatmap(
-        z=values, x=list(range(values.shape[1])), y=list(range(len(rows))),
+        z=values.astype(np.float32), x=list(range(values.shape[1])), y=list(range(len(rows))),
         zmin=-limit, zmax=limit, zmid=0, colorscale="RdBu_r",
-        customdata=np.repeat(np.array(rows, dtype=object)[:, None], values.shape[1], axis=1),
-        hovertemplate="%{customdata} · d%{x}: %{z:.3f}<extra></extra>",
+        **row_hover(rows, values.shape[1], "d%{x}"),
         colorbar=dict(thickness=12),
     ))
     fig.update_xaxes(title=col_title, showgrid=False, zeroline=False)
@@ -105,18 +120,27 @@ def scores_figure(
     scores: np.ndarray,
     row_tokens: Sequence[str],
     col_tokens: Sequence[str],
+    masked_cells: np.ndarray,
     row_title: str = "query",
     col_title: str = "key",
     hover: str = "score",
+    masked_text: str = "−∞",
     title: str = "",
 ) -> go.Figure:
-    """Attention scores q·k/√d_k with the mask applied: −∞ cells are gaps marked "−∞".
+    """Attention scores q·k/√d_k with the mask applied: masked cells are gaps marked "−∞".
 
     Args:
-        scores: [rows, cols], −inf where masked.
+        scores: [rows, cols] as the model left them (−inf, or a large negative number in
+            Hugging Face models, where masked).
+        masked_cells: [rows, cols] bool, True where the mask forbade attention (the trace's
+            ``mask``); those cells are left out of the colour scale.
+        masked_text: the mark printed in masked cells of a small matrix.
     """
     raw = check_matrix(scores, row_tokens, col_tokens, "scores")
-    values = masked(raw)
+    masked_cells = np.asarray(masked_cells, dtype=bool)
+    if masked_cells.shape != raw.shape:
+        raise ValueError(f"mask shape {masked_cells.shape} != scores shape {raw.shape}")
+    values = masked(np.where(masked_cells, np.nan, raw))
     rows = [str(t) for t in row_tokens]
     cols = [str(t) for t in col_tokens]
     finite = values[np.isfinite(values)]
@@ -130,11 +154,11 @@ def scores_figure(
         "<extra></extra>",
         colorbar=dict(title=hover, thickness=12),
     ))
-    gaps = np.argwhere(np.isneginf(raw))
+    gaps = np.argwhere(masked_cells)
     if 0 < len(gaps) and raw.size <= 400:
-        fig.add_trace(go.Scatter(x=gaps[:, 1], y=gaps[:, 0], mode="text", text=["−∞"] * len(gaps),
-                                 textfont=dict(color="#888"), hoverinfo="skip",
-                                 showlegend=False))
+        fig.add_trace(go.Scatter(x=gaps[:, 1], y=gaps[:, 0], mode="text",
+                                 text=[masked_text] * len(gaps), textfont=dict(color="#888"),
+                                 hoverinfo="skip", showlegend=False))
     fig.update_xaxes(**token_axis(cols, col_title))
     fig.update_yaxes(**token_axis(rows, row_title, reverse=True))
     return base_layout(fig, title, heatmap_height(len(rows)))

@@ -1,5 +1,5 @@
-"""The paper's Figure 1, redrawn with the shapes of the current sentence, and the article's
-fixed-size input matrix drawn to scale."""
+"""The paper's Figure 1, redrawn for the model shown (one column per side it has) with the
+shapes of the current sentence, and the article's fixed-size input matrix drawn to scale."""
 
 from __future__ import annotations
 
@@ -15,37 +15,21 @@ COLOURS = {
     "embed": "#f9d3d3", "pos": "#fbe6e6", "attn": "#fcdcb0", "norm": "#f6f2bd",
     "ffn": "#c6e4f3", "linear": "#ddd2f1", "softmax": "#cfeec9",
 }
-ENC_X, DEC_X = 2.3, 7.7
-BOX_W, BOX_H = 3.9, 0.72
-INK = "#222222"
-
-# stage key -> (column x, centre y, colour group); token stages are plain text (no box).
-LAYOUT = {
-    "src_tokens": (ENC_X, 0.35, None),
-    "enc_embed": (ENC_X, 1.45, "embed"),
-    "enc_pos": (ENC_X, 2.5, "pos"),
-    "enc_attn": (ENC_X, 4.1, "attn"),
-    "enc_norm1": (ENC_X, 5.1, "norm"),
-    "enc_ffn": (ENC_X, 6.5, "ffn"),
-    "enc_norm2": (ENC_X, 7.5, "norm"),
-    "tgt_tokens": (DEC_X, 0.35, None),
-    "dec_embed": (DEC_X, 1.45, "embed"),
-    "dec_pos": (DEC_X, 2.5, "pos"),
-    "dec_attn": (DEC_X, 4.1, "attn"),
-    "dec_norm1": (DEC_X, 5.1, "norm"),
-    "cross": (DEC_X, 6.5, "attn"),
-    "dec_norm2": (DEC_X, 7.5, "norm"),
-    "dec_ffn": (DEC_X, 8.9, "ffn"),
-    "dec_norm3": (DEC_X, 9.9, "norm"),
-    "linear": (DEC_X, 12.0, "linear"),
-    "softmax": (DEC_X, 13.0, "softmax"),
+# A stage's kind (``explainer.analysis.pipeline.Stage.kind``) -> its colour group.
+KIND_COLOUR = {
+    "embed": "embed", "pos": "pos", "embed_norm": "norm", "attn": "attn", "cross": "attn",
+    "add_norm": "norm", "ln": "norm", "add": "norm", "ffn": "ffn", "final_norm": "norm",
+    "linear": "linear", "softmax": "softmax",
 }
-ENC_BLOCK = (3.45, 8.15)  # y extent of the encoder's "N×" frame
-DEC_BLOCK = (3.45, 10.55)
-OUTPUT_Y = 14.1
+BOX_W, BOX_H = 3.9, 0.72
+STEP = 1.02  # vertical distance between the centres of two boxes
+FRAME_GAP = 0.5  # extra room where the "N×" frame begins or ends
+TOKENS_Y = 0.35
+INK = "#222222"
+X_RANGE = (-1.5, 11.5)
 
 
-def _clip(text: str, limit: int = 30) -> str:
+def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -63,99 +47,136 @@ def _label(x: float, y: float, text: str, size: int, **extra) -> dict:
     return dict(x=x, y=y, text=text, showarrow=False, font=dict(size=size, color=INK), **extra)
 
 
+def _column_layout(boxes: Sequence[Mapping]) -> tuple[list[float], tuple[float, float] | None]:
+    """Centre y of every stage of one column (tokens first), and the y extent of its "N×"
+    frame around the repeated stages (None when it has none)."""
+    ys = [TOKENS_Y]
+    y, inside = 1.45 - STEP, False
+    first = last = None
+    for box in boxes[1:]:
+        block = bool(box.get("in_block"))
+        if block != inside:
+            y += FRAME_GAP
+            inside = block
+        y += STEP
+        ys.append(y)
+        if block:
+            first = y if first is None else first
+            last = y
+    frame = None if first is None else (first - BOX_H / 2 - 0.3, last + BOX_H / 2 + 0.3)
+    return ys, frame
+
+
 def pipeline_figure(
-    shapes: Mapping[str, Sequence[int]],
-    names: Mapping[str, str],
-    n_layers: int,
-    src_text: str,
-    tgt_text: str,
-    out_text: str,
-    compare: Mapping[str, Sequence[int]] | None = None,
+    columns: Sequence[Sequence[Mapping]],
+    n_layers: Sequence[int],
+    token_texts: Sequence[str],
+    top_label: str,
+    top_text: str = "",
+    compare: Sequence[Sequence[Sequence[int]]] | None = None,
     compare_layers: int | None = None,
     compare_label: str = "paper",
     title: str = "",
 ) -> go.Figure:
-    """Figure 1 of the paper, boxes labelled with the live shapes of each stage.
+    """Figure 1 of the paper, drawn for the model shown, boxes labelled with live shapes.
+
+    One column per side the model has (an encoder–decoder has two, with the encoder's output
+    feeding every decoder layer's cross-attention; a BERT or a GPT-2 has one).
 
     Args:
-        shapes: stage key (``LAYOUT``'s keys) -> the stage's output shape for this sentence.
-        names: stage key -> display name (e.g. "Multi-Head Attention").
-        n_layers: N, printed beside the repeated blocks.
-        src_text, tgt_text, out_text: the encoder input, the decoder input (shifted right),
-            and what the decoder wrote, as short text.
-        compare: optional second set of shapes (the paper's base model), printed under ours.
+        columns: per column, its stages bottom to top, each a mapping with "label" (display
+            name), "kind" (``KIND_COLOUR``'s keys, or "tokens" for the first entry, drawn as
+            text), "shape" and "in_block" (True for the stages repeated N times).
+        n_layers: N per column, printed beside its frame.
+        token_texts: per column, the tokens it reads as short text.
+        top_label, top_text: what comes out at the top (e.g. "Output Probabilities" and the
+            written text), above the last column.
+        compare: optional second set of shapes, same layout (the paper's base model).
         compare_layers: N of the compared model.
         compare_label: word for the compared model.
 
     Raises:
-        ValueError: a stage is missing or unknown.
+        ValueError: counts that do not match, an unknown kind, a column not starting with its
+            tokens.
     """
-    for given, what in ((shapes, "shapes"), (compare, "compare")):
-        if given is None:
-            continue
-        missing, extra = set(LAYOUT) - set(given), set(given) - set(LAYOUT)
-        if missing or extra:
-            raise ValueError(f"{what}: missing stages {sorted(missing)}, unknown {sorted(extra)}")
-    missing = (set(LAYOUT) | {"output"}) - set(names)
-    if missing:
-        raise ValueError(f"names: missing {sorted(missing)}")
+    if not 1 <= len(columns) <= 2:
+        raise ValueError("Figure 1 has one or two columns")
+    if len(n_layers) != len(columns) or len(token_texts) != len(columns):
+        raise ValueError("one n_layers and one token text per column are needed")
+    for boxes in columns:
+        if not boxes or boxes[0].get("kind") != "tokens":
+            raise ValueError("every column starts with its tokens")
+        unknown = {b["kind"] for b in boxes[1:]} - set(KIND_COLOUR)
+        if unknown:
+            raise ValueError(f"unknown stage kinds {sorted(unknown)}")
+    if compare is not None and [len(c) for c in compare] != [len(c) for c in columns]:
+        raise ValueError("compare needs one shape per stage, column by column")
+    xs = [5.0] if len(columns) == 1 else [2.3, 7.7]
+    layouts = [_column_layout(boxes) for boxes in columns]
+    top_y = max(ys[-1] for ys, _ in layouts) + 1.1
     # Shapes and annotations are collected and set once: Plotly re-validates every earlier
     # annotation on each add_annotation call, which made this figure take most of a second.
-    boxes: list[dict] = []
+    shapes: list[dict] = []
     notes: list[dict] = []
-    # The two "N×" frames.
-    for x, (y0, y1), side in ((ENC_X, ENC_BLOCK, "left"), (DEC_X, DEC_BLOCK, "right")):
-        boxes.append(dict(type="rect", x0=x - BOX_W / 2 - 0.25, x1=x + BOX_W / 2 + 0.25, y0=y0,
-                          y1=y1, line=dict(color="#999", width=1.5), fillcolor="#f4f4f4",
-                          layer="below"))
-        label = f"{n_layers}×"
-        if compare_layers is not None:
-            label += f"<br>{compare_label} {compare_layers}×"
-        notes.append(_label(x - BOX_W / 2 - 0.4 if side == "left" else x + BOX_W / 2 + 0.4,
-                            (y0 + y1) / 2, f"<b>{label}</b>", 15,
-                            xanchor="right" if side == "left" else "left"))
     hover_x, hover_y, hover_text = [], [], []
-    for key, (x, y, colour) in LAYOUT.items():
-        shape = _shape_text(shapes[key])
-        if colour is None:
-            text = f"<b>{names[key]}</b><br>{_clip(src_text if key == 'src_tokens' else tgt_text)}"
-            text += f"  ({shape})"
-            notes.append(_label(x, y, text, 13))
-            continue
-        boxes.append(dict(type="rect", x0=x - BOX_W / 2, x1=x + BOX_W / 2, y0=y - BOX_H / 2,
-                          y1=y + BOX_H / 2, line=dict(color="#666", width=1),
-                          fillcolor=COLOURS[colour]))
-        lines = f"<b>{names[key]}</b><br>{shape}"
-        if compare is not None:
-            lines = (f"<b>{names[key]}</b><br>{_shape_text(shapes[key], True)}  |  "
-                     f"{compare_label} {_shape_text(compare[key], True)}")
-        notes.append(_label(x, y, lines, 12))
-        hover_x.append(x)
-        hover_y.append(y)
-        hover_text.append(f"{names[key]}: {shape}")
-    # Bottom-to-top flow in each column.
-    for column in (ENC_X, DEC_X):
-        ys = sorted(y for x, y, _ in LAYOUT.values() if x == column)
+    for c, (boxes, x, (ys, frame)) in enumerate(zip(columns, xs, layouts)):
+        left = c == 0
+        if frame is not None:
+            y0, y1 = frame
+            shapes.append(dict(type="rect", x0=x - BOX_W / 2 - 0.25, x1=x + BOX_W / 2 + 0.25,
+                               y0=y0, y1=y1, line=dict(color="#999", width=1.5),
+                               fillcolor="#f4f4f4", layer="below"))
+            label = f"{int(n_layers[c])}×"
+            if compare_layers is not None:
+                label += f"<br>{compare_label} {compare_layers}×"
+            notes.append(_label(x - BOX_W / 2 - 0.4 if left else x + BOX_W / 2 + 0.4,
+                                (y0 + y1) / 2, f"<b>{label}</b>", 15,
+                                xanchor="right" if left else "left"))
+        for i, (box, y) in enumerate(zip(boxes, ys)):
+            shape = _shape_text(box["shape"])
+            if i == 0:
+                notes.append(_label(x, y, f"<b>{box['label']}</b><br>{_clip(token_texts[c])}"
+                                    f"  ({shape})", 13))
+                continue
+            shapes.append(dict(type="rect", x0=x - BOX_W / 2, x1=x + BOX_W / 2,
+                               y0=y - BOX_H / 2, y1=y + BOX_H / 2,
+                               line=dict(color="#666", width=1),
+                               fillcolor=COLOURS[KIND_COLOUR[box["kind"]]]))
+            lines = f"<b>{box['label']}</b><br>{shape}"
+            if compare is not None:
+                lines = (f"<b>{box['label']}</b><br>{_shape_text(box['shape'], True)}  |  "
+                         f"{compare_label} {_shape_text(compare[c][i], True)}")
+            notes.append(_label(x, y, lines, 12))
+            hover_x.append(x)
+            hover_y.append(y)
+            hover_text.append(f"{box['label']}: {shape}")
+        # Bottom-to-top flow.
         for lo, hi in zip(ys, ys[1:]):
-            notes.append(_arrow(column, lo + (0.2 if lo < 1 else BOX_H / 2),
-                                column, hi - BOX_H / 2))
-    notes.append(_arrow(DEC_X, LAYOUT["softmax"][1] + BOX_H / 2, DEC_X, OUTPUT_Y - 0.3))
+            notes.append(_arrow(x, lo + (0.2 if lo < 1 else BOX_H / 2), x, hi - BOX_H / 2))
     # The encoder's output (memory) feeds every decoder layer's cross-attention (§3.2.3).
-    top = LAYOUT["enc_norm2"][1] + BOX_H / 2
-    bend_y = ENC_BLOCK[1] + 0.6
-    mid_x = (ENC_X + DEC_X) / 2
-    cross_y = LAYOUT["cross"][1]
-    boxes.append(dict(type="path", path=f"M {ENC_X} {top} L {ENC_X} {bend_y} L {mid_x} "
-                      f"{bend_y} L {mid_x} {cross_y}", line=dict(color="#555", width=1.4)))
-    notes.append(_arrow(mid_x, cross_y, DEC_X - BOX_W / 2, cross_y))
-    notes.append(_label(DEC_X, OUTPUT_Y, f"<b>{names['output']}</b><br>{_clip(out_text)}", 13))
+    if len(columns) == 2:
+        cross = [y for box, y in zip(columns[1], layouts[1][0]) if box["kind"] == "cross"]
+        enc_frame = layouts[0][1]
+        if cross and enc_frame is not None:
+            in_block = [y for box, y in zip(columns[0], layouts[0][0]) if box.get("in_block")]
+            top = in_block[-1] + BOX_H / 2
+            bend_y = enc_frame[1] + 0.4
+            mid_x = (xs[0] + xs[1]) / 2
+            shapes.append(dict(type="path", path=f"M {xs[0]} {top} L {xs[0]} {bend_y} L {mid_x} "
+                               f"{bend_y} L {mid_x} {cross[0]}",
+                               line=dict(color="#555", width=1.4)))
+            notes.append(_arrow(mid_x, cross[0], xs[1] - BOX_W / 2, cross[0]))
+    last_x, last_top = xs[-1], layouts[-1][0][-1]
+    notes.append(_arrow(last_x, last_top + BOX_H / 2, last_x, top_y - 0.3))
+    top = f"<b>{top_label}</b>" + (f"<br>{_clip(top_text)}" if top_text else "")
+    notes.append(_label(last_x, top_y, top, 13))
     fig = go.Figure(go.Scatter(x=hover_x, y=hover_y, mode="markers", hovertext=hover_text,
                                hoverinfo="text", marker=dict(size=24, opacity=0),
                                showlegend=False))
-    fig.update_layout(shapes=boxes, annotations=notes)
-    fig.update_xaxes(range=[-1.5, 11.5], visible=False, fixedrange=True)
-    fig.update_yaxes(range=[-0.2, OUTPUT_Y + 0.6], visible=False, fixedrange=True)
-    fig = base_layout(fig, title, height=760)
+    fig.update_layout(shapes=shapes, annotations=notes)
+    fig.update_xaxes(range=list(X_RANGE), visible=False, fixedrange=True)
+    fig.update_yaxes(range=[-0.2, top_y + 0.6], visible=False, fixedrange=True)
+    fig = base_layout(fig, title, height=int(60 + 50 * (top_y + 0.8)))
     fig.update_layout(plot_bgcolor="white")
     return fig
 

@@ -1,5 +1,5 @@
-"""Add & Norm and feed-forward figures: per-token statistics, histograms, ReLU activity, and
-the residual stream's size through the layers."""
+"""Add & Norm and feed-forward figures: per-token statistics, histograms, the feed-forward's
+hidden activity, and the residual stream's size through the layers."""
 
 from __future__ import annotations
 
@@ -10,17 +10,18 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from explainer.figures.base import base_layout, check_matrix, heatmap_height, token_axis
+from explainer.figures.masks import row_hover
 
 BEFORE = "#f28e2b"
 AFTER = "#4e79a7"
 NORMALISED = "#59a14f"
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+           "#ff9da7", "#9c755f", "#bab0ac")
+
+
 def _series_colours(n: int) -> tuple[str, ...]:
     """Before is orange, after blue, the normalised middle step green, whatever is present."""
     return {1: (AFTER,), 2: (BEFORE, AFTER), 3: (BEFORE, NORMALISED, AFTER)}.get(n, PALETTE)
-
-
-PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
-           "#ff9da7", "#9c755f", "#bab0ac")
 
 
 def token_stats_figure(
@@ -67,7 +68,8 @@ def histogram_figure(
 ) -> go.Figure:
     """Overlaid histograms of every number in each matrix (e.g. before vs after LayerNorm).
 
-    All series share one set of bins so their shapes compare.
+    All series share one set of bins so their shapes compare. Counted here, so the browser
+    gets ``bins`` bars per series, not every number (a 512 × 384 matrix is 196,608 of them).
     """
     if not series:
         raise ValueError("at least one series is needed")
@@ -76,14 +78,19 @@ def histogram_figure(
     if everything.size == 0 or not np.isfinite(everything).all():
         raise ValueError("histogram values must be finite and not empty")
     lo, hi = float(everything.min()), float(everything.max())
-    size = (hi - lo) / bins or 1.0
+    if hi == lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    edges = np.linspace(lo, hi, bins + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
     fig = go.Figure()
     colours = _series_colours(len(flat))
     for i, (name, values) in enumerate(flat.items()):
-        fig.add_trace(go.Histogram(x=values, name=name, opacity=0.6,
-                                   xbins=dict(start=lo, end=hi + size, size=size),
-                                   marker_color=colours[i % len(colours)]))
-    fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=-0.2))
+        counts, _ = np.histogram(values, bins=edges)
+        fig.add_trace(go.Bar(x=centres, y=counts, width=edges[1] - edges[0], name=name,
+                             opacity=0.6, marker_color=colours[i % len(colours)],
+                             marker_line_width=0,
+                             hovertemplate="%{x:.3f}: %{y}<extra>" + name + "</extra>"))
+    fig.update_layout(barmode="overlay", bargap=0, legend=dict(orientation="h", y=-0.2))
     fig.update_xaxes(title=value_title)
     fig.update_yaxes(title=count_title)
     return base_layout(fig, title, height=360)
@@ -97,20 +104,30 @@ def ffn_hidden_figure(
     value_title: str = "activation",
     title: str = "",
 ) -> go.Figure:
-    """The feed-forward layer's hidden activations after ReLU [positions, d_ff].
+    """The feed-forward layer's hidden activations [positions, d_ff], after its non-linearity.
 
-    Zero is white, so the units ReLU switched off show as blank cells.
+    Zero is white, so the units switched off show as blank cells; the small negative values
+    GELU lets through are pale pink (switched off too, nearly). Values above the 99th
+    percentile share the darkest colour.
     """
     values = check_matrix(hidden, tokens, None, "hidden activations")
-    if (values < 0).any():
-        raise ValueError("activations after ReLU cannot be negative")
+    if not np.isfinite(values).all():
+        raise ValueError("hidden activations must be finite")
     rows = [str(t) for t in tokens]
+    positive = values[values > 0]
+    # The colour scale ends at the 99th percentile: one outlier unit (BERTs have a few, at 20
+    # and more) would otherwise leave every ordinary activation pale. Hover shows true values.
+    top = float(np.percentile(positive, 99)) if positive.size else 1.0
+    low = float(min(values.min(), 0.0))
+    zero = -low / (top - low)  # where 0 sits on the colour scale
+    scale = [[zero, "#ffffff"], [zero + 0.15 * (1 - zero), "#c6dbef"], [1, "#08306b"]]
+    if low < 0:
+        scale = [[0, "#f4b6a6"]] + scale
     fig = go.Figure(go.Heatmap(
-        z=values, x=list(range(values.shape[1])), y=list(range(len(rows))), zmin=0,
-        zmax=float(values.max()) or 1.0, colorscale=[[0, "#ffffff"], [0.15, "#c6dbef"],
-                                                    [1, "#08306b"]],
-        customdata=np.repeat(np.array(rows, dtype=object)[:, None], values.shape[1], axis=1),
-        hovertemplate="%{customdata} · unit %{x}: %{z:.3f}<extra></extra>",
+        z=values.astype(np.float32), x=list(range(values.shape[1])), y=list(range(len(rows))),
+        zmin=low,
+        zmax=top, colorscale=scale,
+        **row_hover(rows, values.shape[1], "unit %{x}"),
         colorbar=dict(title=value_title, thickness=12),
     ))
     fig.update_xaxes(title=col_title, showgrid=False, zeroline=False)
@@ -126,7 +143,8 @@ def zero_share_figure(
     overall_label: str = "all tokens",
     title: str = "",
 ) -> go.Figure:
-    """Per token, the share of hidden units that ReLU set to exactly 0, with the overall share."""
+    """Per token, the share of hidden units switched off (ReLU: exactly 0), with the overall
+    share as a dashed line."""
     shares = np.asarray(shares, dtype=float)
     if shares.shape != (len(tokens),):
         raise ValueError("one share per token is needed")
@@ -152,7 +170,7 @@ def stream_norm_figure(
     is_sum: Sequence[bool],
     tokens: Sequence[str],
     sum_label: str = "before LayerNorm",
-    norm_label: str = "after LayerNorm",
+    norm_label: str | None = "after LayerNorm",
     value_title: str = "‖x‖",
     title: str = "",
 ) -> go.Figure:
@@ -162,6 +180,8 @@ def stream_norm_figure(
         norms: [checkpoint, pos].
         checkpoint_labels: one label per checkpoint (x axis, in order).
         is_sum: True for checkpoints taken before LayerNorm (drawn as open diamonds).
+        sum_label, norm_label: legend words for the two marker symbols; ``norm_label`` None
+            leaves the circle out of the legend (a pre-LN stream is never normalised).
     """
     values = check_matrix(norms, checkpoint_labels, tokens, "norms")
     is_sum = np.asarray(is_sum, dtype=bool)
@@ -181,6 +201,8 @@ def stream_norm_figure(
         ))
     # Two invisible traces explain the marker symbols in the legend.
     for label, symbol in ((sum_label, "diamond-open"), (norm_label, "circle")):
+        if label is None:
+            continue
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label,
                                  marker=dict(symbol=symbol, size=9, color="#555")))
     fig.update_xaxes(tickmode="array", tickvals=x, ticktext=list(checkpoint_labels),

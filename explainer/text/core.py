@@ -19,11 +19,13 @@ TEXT = {
     "sidebar.direction_en": {"en": "English · 英文", "zh": "English · 英文"},
     "sidebar.direction_zh": {"en": "Chinese · 中文", "zh": "Chinese · 中文"},
     "sidebar.model": {"en": "Model", "zh": "模型"},
-    "sidebar.model_trained": {"en": "Trained · 已训练", "zh": "Trained · 已训练"},
-    "sidebar.model_untrained": {"en": "Untrained · 未训练", "zh": "Untrained · 未训练"},
     "sidebar.model_help": {
-        "en": "Trained: the shipped checkpoint. Untrained: the same network with random weights (seed 0), to compare.",
-        "zh": "已训练：随附的模型。未训练：同一个网络，权重随机（种子 0），用于对比。",
+        "en": "trained: our translation model. untrained: the same network with random weights (seed 0), to compare. Other names: model folders in the models directory (EXPLAINER_MODELS_DIR) and models that installed packages ship, e.g. all-MiniLM-L6-v2 (a BERT).",
+        "zh": "trained：我们的翻译模型。untrained：同一个网络，权重随机（种子 0），用于对比。其他名称：模型目录（EXPLAINER_MODELS_DIR）中的模型文件夹，以及已安装的软件包自带的模型，例如 all-MiniLM-L6-v2（一个 BERT）。",
+    },
+    "sidebar.direction_help": {
+        "en": "Only our translation model (trained / untrained) has two directions; other models ignore this.",
+        "zh": "只有我们的翻译模型（trained / untrained）有两个方向；其他模型忽略此项。",
     },
     "sidebar.language": {"en": "Interface language", "zh": "界面语言"},
     "sidebar.translation": {"en": "Translation", "zh": "译文"},
@@ -48,9 +50,9 @@ TEXT = {
         "zh": "输入有 {n_typed} 个词元；模型最多读取 {max_len} 个，因此只使用前 {max_len} 个。",
     },
     "notice.no_eos": {
-        "en": "The model did not finish its sentence within {n} tokens (no <eos>); the output "
-        "is shown as it is.",
-        "zh": "模型在 {n} 个词元内没有结束句子（没有 <eos>）；输出按原样显示。",
+        "en": "The model did not finish within {n} tokens (it never wrote its end token); the "
+        "output is shown as it is.",
+        "zh": "模型在 {n} 个词元内没有结束（没有写出结束词元）；输出按原样显示。",
     },
     "notice.input_error": {"en": "This input cannot be used: {reason}", "zh": "无法使用此输入：{reason}"},
     "notice.checkpoint": {
@@ -74,18 +76,41 @@ TEXT = {
     "common.unknown": {"en": "Unknown", "zh": "未知"},
     "common.status": {"en": "Status", "zh": "状态"},
     "page.overview": {"en": "Overview", "zh": "总览"},
-    "overview.intro": {
+    "overview.intro.encoder-decoder": {
         "en": "Translation is a function y = f(x). The Transformer is that f: the encoder reads "
         "the whole sentence at once, the decoder writes the translation one token at a time.",
         "zh": "翻译就是一个函数 y = f(x)。Transformer 就是这个 f：编码器一次读入整个句子，"
         "解码器一次写出一个词元的译文。",
     },
-    "overview.tokens": {"en": "Tokens the encoder reads", "zh": "编码器读入的词元"},
+    "overview.intro.encoder-only": {
+        "en": "{model} is the encoder half of the Transformer (a BERT): it reads the whole "
+        "sentence at once and gives every token a vector that takes all the others into "
+        "account. It does not write anything.",
+        "zh": "{model} 是 Transformer 的编码器那一半（一个 BERT）：它一次读入整个句子，给每个词元一个"
+        "考虑了其他所有词元的向量。它不写出任何东西。",
+    },
+    "overview.intro.decoder-only": {
+        "en": "{model} is the decoder half of the Transformer (a GPT): it reads your text and "
+        "writes what comes next, one token at a time, each new token added to what it reads.",
+        "zh": "{model} 是 Transformer 的解码器那一半（一个 GPT）：它读入你的文本，一次一个词元地写出"
+        "接下来的内容，每写出一个新词元就把它加到读入的内容中。",
+    },
+    "overview.tokens.encoder-decoder": {"en": "Tokens the encoder reads",
+                                        "zh": "编码器读入的词元"},
+    "overview.tokens.encoder-only": {"en": "Tokens the model reads", "zh": "模型读入的词元"},
+    "overview.tokens.decoder-only": {"en": "Tokens of your prompt", "zh": "提示中的词元"},
     "overview.output": {"en": "Tokens the decoder wrote", "zh": "解码器写出的词元"},
-    "overview.heatmap": {
-        "en": "Encoder self-attention, last layer, head 1: how much each token (row) draws on "
-        "every token (column). Each row sums to 1.",
-        "zh": "编码器自注意力（最后一层，第 1 个头）：每个词元（行）从每个词元（列）获取多少信息。"
-        "每一行之和为 1。",
+    "overview.heatmap.enc": {
+        "en": "Encoder self-attention, layer {layer} (the last), head 1: how much each token "
+        "(row) draws on every token (column). Each row sums to 1.",
+        "zh": "编码器自注意力（第 {layer} 层，即最后一层，第 1 个头）：每个词元（行）从每个词元（列）"
+        "获取多少信息。每一行之和为 1。",
+    },
+    "overview.heatmap.dec": {
+        "en": "Masked self-attention, layer {layer} (the last), head 1: how much each token "
+        "(row) draws on itself and the tokens before it (column); later tokens are masked "
+        "(blank). Each row sums to 1.",
+        "zh": "带掩码的自注意力（第 {layer} 层，即最后一层，第 1 个头）：每个词元（行）从它自己和它之前的"
+        "词元（列）获取多少信息；之后的词元被屏蔽（空白）。每一行之和为 1。",
     },
 }
