@@ -109,6 +109,7 @@ class Capabilities:
             "halves" (all sines then all cosines, as Marian); "" otherwise.
         embed_norm: True when a LayerNorm follows embedding + position (BERT).
         languages: translation targets the model accepts ("en", "zh"); empty when it has none.
+        norm_eps: the ε its LayerNorms add to the variance (1e-5 in ours, 1e-12 in BERT).
     """
 
     architecture: str
@@ -132,6 +133,7 @@ class Capabilities:
     pe_layout: str = ""
     embed_norm: bool = False
     languages: tuple[str, ...] = ()
+    norm_eps: float = 1e-5
 
     def __post_init__(self):
         _check(self.architecture, ARCHITECTURES, "architecture")

@@ -66,7 +66,8 @@ def show_notices_for(result: Trace) -> None:
     if result.truncated:
         st.info(tr("notice.truncated", n_typed=result.n_typed,
                    max_len=result.caps.max_len), icon=":material/content_cut:")
-    if result.caps.generates and not result.finished:
+    # A continuation (GPT-2) is cut by design; only a translation is expected to end itself.
+    if result.caps.architecture == "encoder-decoder" and not result.finished:
         st.info(tr("notice.no_eos", n=len(result.output_tokens)), icon=":material/more_horiz:")
 
 

@@ -192,9 +192,9 @@ def add_norm(trace, side: str, layer: int, sublayer: str, weights=None) -> AddNo
     if weights is not None:
         gamma, beta = weights.norm(side, layer, sublayer)
         if norm == "post":
-            checks["norm"] = _check(layer_norm(total, gamma, beta), after)
+            checks["norm"] = _check(layer_norm(total, gamma, beta, trace.caps.norm_eps), after)
         else:
-            normed = layer_norm(x, gamma, beta)
+            normed = layer_norm(x, gamma, beta, trace.caps.norm_eps)
     return AddNorm(norm, x, normed, out, total, after, list(trace.tokens(side)), checks)
 
 

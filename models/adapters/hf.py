@@ -449,7 +449,11 @@ class HFAdapter:
 
     @property
     def caps(self) -> dict:
-        return dict(self._caps)
+        import torch
+
+        eps = next((m.eps for m in self.model.modules() if isinstance(m, torch.nn.LayerNorm)),
+                   1e-5)
+        return {**self._caps, "norm_eps": float(eps)}
 
     @property
     def device(self):
