@@ -5,39 +5,62 @@ import streamlit as st
 from explainer.analysis.embedding import (
     first_rows,
     highlight_unknown,
+    map_neighbours,
+    map_sample,
     marked_tokens,
     nearest_neighbours,
+    scale_kind,
     sentence_points,
     vector_frame,
 )
-from explainer.analysis.views import token_table
+from explainer.analysis.views import main_tokens, token_table
 from explainer.figures.embedding import neighbours_figure, vector_strips_figure, vocab_map_figure
-from ui.loaders import vocab_cached
+from ui.loaders import weights_cached
 from ui.state import tr
 from ui.walkthrough import (
     cut_notice,
+    embedding_norms_cached,
     labels,
     pc_titles,
     pca_note,
-    unit_embeddings_cached,
+    start_at_word,
     vocab_map_cached,
 )
-from ui.widgets import csv_button, current_trace, escape_md, pick_token, show_figure
+from ui.widgets import csv_button, current_trace, escape_md, pick_token, require, show_figure
 
 PAGE = {"order": 20, "url": "embedding", "icon": ":material/tag:",
-        "title": {"en": "1 · Embedding", "zh": "1 · 编码"}}
+        "title": {"en": "1 · Embedding", "zh": "1 · 编码"}, "needs": []}
 
 st.title(tr("walk.emb.title"))
 trace = current_trace()
-vocab = vocab_cached(trace.model_name)
-d_model = trace.config["d_model"]
-st.markdown(tr("walk.emb.intro", d=d_model, v=len(vocab)))
-st.latex(r"x_i = E[\mathrm{id}_i]\cdot\sqrt{d_\mathrm{model}}")
+require(trace, PAGE)
+caps = trace.caps
+side = caps.main_side
+weights = weights_cached(trace.model_name)
+vocab = weights.vocab
+specials = caps.special_tokens
+tokens, ids = main_tokens(trace)
+d_model = caps.d_model
+st.markdown(tr("walk.emb.intro", d=d_model, v=len(vocab), model=escape_md(caps.display_name)))
+scale = scale_kind(caps)
+if scale == "sqrt_d":
+    st.latex(r"x_i = E[\mathrm{id}_i]\cdot\sqrt{d_\mathrm{model}}")
+    st.caption(tr("walk.emb.scaled"))
+elif scale == "other":
+    st.latex(r"x_i = E[\mathrm{id}_i]\cdot " + f"{caps.embed_scale:.4g}")
+else:
+    st.latex(r"x_i = E[\mathrm{id}_i]")
+    st.caption(tr("walk.emb.unscaled"))
+if caps.embed_norm:
+    st.info(tr("walk.emb.embed_norm"), icon=":material/info:")
 
 st.subheader(tr("walk.emb.tokens"))
+if side == "dec" and trace.n_prompt and trace.n_prompt < len(tokens):
+    st.caption(tr("walk.emb.decoder_only", n_prompt=trace.n_prompt, n=len(tokens)))
 words = labels(position="common.position", token="common.token", id="common.id",
-               status="common.status", known="common.known", unknown="common.unknown")
-tokens_frame = token_table(trace.src_tokens, trace.src_ids, trace.unknown, words)
+               status="common.status", known="common.known", unknown="common.unknown",
+               special="walk.special")
+tokens_frame = token_table(tokens, ids, trace.unknown, words, specials)
 st.dataframe(highlight_unknown(tokens_frame, words["status"], words["unknown"]),
              hide_index=True, key="emb_tokens")
 if trace.unknown:
@@ -45,43 +68,51 @@ if trace.unknown:
 csv_button(lambda: tokens_frame, "tokens.csv", key="emb_tokens_csv")
 
 st.subheader(tr("walk.emb.strips"))
-embedded = trace["enc.hook_embed"]
-shown_tokens = marked_tokens(trace.src_tokens, trace.src_ids, vocab)
+embedded = trace.embed(side, "embed")
+shown_tokens = marked_tokens(tokens, ids, vocab, specials)
 values, shown, _ = first_rows(embedded, shown_tokens)
 fig_col, text_col = st.columns([3, 1])
 with fig_col:
     show_figure(vector_strips_figure(values, shown, dim_title=tr("common.dimension"),
                                      value_title=tr("common.value")), key="emb_strips")
-    cut_notice(len(shown), len(trace.src_tokens))
+    cut_notice(len(shown), len(tokens))
 with text_col:
     st.markdown(tr("walk.emb.strips_text"))
-    csv_button(lambda: vector_frame(embedded, trace.src_tokens), "embeddings.csv",
-                 key="emb_strips_csv")
+    csv_button(lambda: vector_frame(embedded, tokens), "embeddings.csv", key="emb_strips_csv")
 
 st.subheader(tr("walk.emb.map"))
 projection = vocab_map_cached(trace.model_name)
-mine = sentence_points(projection.points, trace.src_ids)
+norms = embedding_norms_cached(trace.model_name)
+mine = sentence_points(projection.points, ids)
+near = map_neighbours(weights.embedding, ids, vocab, skip=specials, norms=norms)
+drawn = map_sample(len(vocab), keep=near)
 fig_col, text_col = st.columns([3, 1])
 with fig_col:
     show_figure(
-        vocab_map_figure(projection.points, vocab, mine,
+        vocab_map_figure(projection.points[drawn], [vocab[i] for i in drawn], mine,
                          [f"{i}: {tok}" for i, tok in enumerate(shown_tokens)],
                          axis_titles=pc_titles(projection.explained),
                          vocab_name=tr("walk.emb.vocab"), sentence_name=tr("walk.emb.sentence"),
-                         show_labels=len(trace.src_tokens) <= 40),
+                         show_labels=len(tokens) <= 40,
+                         neighbour_points=sentence_points(projection.points, near),
+                         neighbour_labels=[vocab[i] for i in near],
+                         neighbour_name=tr("walk.emb.near_words")),
         key="emb_vocab_map",
     )
 with text_col:
     st.markdown(tr("walk.emb.map_text", v=len(vocab), d=d_model))
+    if len(drawn) < len(vocab):
+        st.caption(tr("walk.emb.map_sample", shown=len(drawn), v=len(vocab)))
     pca_note(projection.explained, 2)
     csv_button(lambda: vector_frame(projection.points, vocab, prefix="PC"),
-                 "vocabulary_pca.csv", key="emb_vocab_csv")
+               "vocabulary_pca.csv", key="emb_vocab_csv")
 
 st.subheader(tr("walk.emb.neighbours"))
-pos = pick_token(trace.src_tokens, key="q")
-token = trace.src_tokens[pos]
-neighbours = nearest_neighbours(unit_embeddings_cached(trace.model_name), trace.src_ids[pos],
-                                vocab, k=10)
+start_at_word(tokens, trace.caps.special_tokens)
+pos = pick_token(tokens, key="q")
+token = tokens[pos]
+neighbours = nearest_neighbours(weights.embedding, ids[pos], vocab, k=10, skip=specials,
+                                norms=norms)
 fig_col, text_col = st.columns([3, 1])
 with fig_col:
     show_figure(neighbours_figure(neighbours["token"].tolist(), neighbours["cosine"].to_numpy(),

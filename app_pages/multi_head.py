@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from explainer.analysis.attention_steps import tolerance
 from explainer.analysis.embedding import vector_frame
 from explainer.analysis.heads import (
     DETAIL_BINS,
@@ -15,7 +16,7 @@ from explainer.analysis.heads import (
     summary_grid,
     summary_table,
 )
-from explainer.analysis.views import attention_pattern, stage_tokens
+from explainer.analysis.views import attention_pattern, stage_tokens, visible_positions
 from explainer.figures.attention import attention_heatmap_figure
 from explainer.figures.heads import (
     head_mix_figure,
@@ -26,7 +27,15 @@ from explainer.figures.heads import (
 )
 from ui.loaders import weights_cached
 from ui.state import tr
-from ui.walkthrough import diff_line, labels, pc_titles, pick_stage
+from ui.walkthrough import (
+    diff_line,
+    hidden_note,
+    hide_specials_toggle,
+    labels,
+    pc_titles,
+    pick_stage,
+    start_at_word,
+)
 from ui.widgets import (
     csv_button,
     current_trace,
@@ -34,28 +43,34 @@ from ui.widgets import (
     pick_head,
     pick_layer,
     pick_token,
+    require,
     show_figure,
 )
 
 PAGE = {"order": 50, "url": "multi-head", "icon": ":material/view_module:",
-        "title": {"en": "Multi-head attention", "zh": "多头注意力"}}
+        "title": {"en": "Multi-head attention", "zh": "多头注意力"}, "needs": []}
 
 st.title(tr("walk.mh.title"))
 trace = current_trace()
-n_layers, n_heads = trace.n_layers, trace.n_heads
+require(trace, PAGE)
+n_heads = trace.n_heads
 st.markdown(tr("walk.mh.intro", h=n_heads))
 st.latex(r"\mathrm{MultiHead}(Q,K,V) = \mathrm{Concat}(\mathrm{head}_1,\dots,\mathrm{head}_h)\,W^O,"
          r"\quad \mathrm{head}_i = \mathrm{Attention}(QW_i^Q, KW_i^K, VW_i^V)")
 
-stage = pick_stage("mh_stage")
+stage = pick_stage("mh_stage", trace.stages)
+n_layers = trace.n_layers_of(stage)
 query_tokens, key_tokens = stage_tokens(trace, stage)
 layer_titles = [tr("walk.mh.layer_n", n=i + 1) for i in range(n_layers)]
 head_titles = [tr("walk.mh.head_n", n=i + 1) for i in range(n_heads)]
 weight = tr("common.weight")
+specials = trace.caps.special_tokens
+hide = hide_specials_toggle(
+    "mh_hide", visible_positions(query_tokens, key_tokens, specials).hidden)
+shown = visible_positions(query_tokens, key_tokens, specials, hide)
 
 st.subheader(tr("walk.mh.grid"))
-grid = pool_attention(stage_patterns(trace, stage), stage_masked(trace, stage), query_tokens,
-                      key_tokens)
+grid = pool_attention(*shown.apply(stage_patterns(trace, stage), stage_masked(trace, stage)))
 fig_col, text_col = st.columns([3, 1])
 with fig_col:
     show_figure(model_view_figure(grid.pattern, grid.query_labels, grid.key_labels, layer_titles,
@@ -64,8 +79,9 @@ with text_col:
     st.markdown(tr("walk.mh.grid_text"))
     if grid.pooled:
         st.caption(tr("walk.pooled", block=max(grid.block)))
+    hidden_note(shown.hidden)
     csv_button(lambda: grid_frame(grid.pattern, grid.query_labels, grid.key_labels),
-                 "all_heads.csv", key="mh_grid_csv")
+               "all_heads.csv", key="mh_grid_csv")
 
 st.subheader(tr("walk.mh.detail"))
 pick_cols = st.columns(2)
@@ -79,8 +95,7 @@ for column, (which, title, key) in zip(st.columns(2), (
     (None, tr("walk.mh.average", h=n_heads), "mh_average"),
 )):
     view = attention_pattern(trace, stage, layer, which)
-    detail = pool_attention(view.pattern, masked_cells, view.query_tokens, view.key_tokens,
-                            DETAIL_BINS)
+    detail = pool_attention(*shown.apply(view.pattern, masked_cells), DETAIL_BINS)
     with column:
         show_figure(attention_heatmap_figure(detail.pattern, detail.query_labels,
                                              detail.key_labels, title=title,
@@ -114,6 +129,7 @@ with st.expander(tr("walk.mh.summary_table")):
 csv_button(lambda: summary_shown, "head_summary.csv", key="mh_summary_csv")
 
 st.subheader(tr("walk.mh.mix"))
+start_at_word(query_tokens, trace.caps.special_tokens)
 pos = pick_token(query_tokens, key="q", label=tr("common.query"))
 mix = mix_heads(trace, weights_cached(trace.model_name), stage, layer, pos)
 st.markdown(tr("walk.mh.mix_text", token=escape_md(query_tokens[pos]), h=n_heads,
@@ -131,7 +147,7 @@ with share_col:
                                   head_title=tr("common.head")), key="mh_share")
     csv_button(lambda: vector_frame(mix.W_O, [str(i) for i in range(mix.W_O.shape[0])]),
                  f"W_O_layer{layer + 1}.csv", key="mh_W_O_csv")
-diff_line(mix.difference)
+diff_line(mix.difference, tolerance(trace.caps))
 
 st.subheader(tr("walk.mh.qk"))
 qk = query_key_map(trace, stage, layer, head)

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from explainer.analysis.attention_steps import (
+    LN_EPS,
     attention_steps,
     difference_table,
     score_table,
+    tolerance,
     weighted_rows,
 )
 from explainer.analysis.embedding import vector_frame
@@ -18,7 +20,7 @@ from explainer.figures.steps import (
 )
 from ui.loaders import weights_cached
 from ui.state import tr
-from ui.walkthrough import diff_line, labels, pick_stage
+from ui.walkthrough import diff_line, labels, pick_stage, start_at_word
 from ui.widgets import (
     csv_button,
     current_trace,
@@ -26,42 +28,54 @@ from ui.widgets import (
     pick_head,
     pick_layer,
     pick_token,
+    require,
     show_figure,
 )
 
 PAGE = {"order": 40, "url": "self-attention", "icon": ":material/calculate:",
-        "title": {"en": "3 · Self-attention, step by step", "zh": "3 · 自注意力，逐步计算"}}
+        "title": {"en": "3 · Self-attention, step by step", "zh": "3 · 自注意力，逐步计算"},
+        "needs": []}
 
 st.title(tr("walk.sa.title"))
 trace = current_trace()
+require(trace, PAGE)
+caps = trace.caps
 st.markdown(tr("walk.sa.intro"))
 st.latex(r"\mathrm{Attention}(Q,K,V) = \mathrm{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}}\right)V")
 
-stage = pick_stage("sa_stage")
+stage = pick_stage("sa_stage", trace.stages)
 query_tokens, key_tokens = stage_tokens(trace, stage)
 pick_cols = st.columns([1, 1, 2])
 with pick_cols[0]:
-    layer = pick_layer(trace.n_layers)
+    layer = pick_layer(trace.n_layers_of(stage))
 with pick_cols[1]:
     head = pick_head(trace.n_heads)
 with pick_cols[2]:
+    start_at_word(query_tokens, trace.caps.special_tokens)
     query = pick_token(query_tokens, key="q", label=tr("common.query"))
 steps = attention_steps(trace, weights_cached(trace.model_name), stage, layer, head, query)
 token = escape_md(steps.query_token)
-d_model, d_k = trace.config["d_model"], steps.d_k
+d_model, d_k = caps.d_model, steps.d_k
 dim = tr("common.dimension")
+check_tolerance = tolerance(caps)
 
 st.subheader(tr("walk.sa.s1"))
 if stage == "cross":
     source = tr("walk.sa.src_cross")
 elif layer == 0:
-    source = tr("walk.sa.src_input")
+    source = tr("walk.sa.src_input_normed") if caps.embed_norm else tr("walk.sa.src_input")
 else:
     source = tr("walk.sa.src_prev", prev=layer)
 st.markdown(tr("walk.sa.s1_text", token=token, pos=query, layer=layer + 1, source=source))
-show_figure(vector_strips_figure(steps.x[None], ["x"], dim_title=dim,
+if steps.normed:
+    st.markdown(tr("walk.sa.pre_ln", model=escape_md(caps.display_name), eps=LN_EPS))
+    st.latex(r"\hat{x} = \gamma \odot \frac{x - \mu(x)}{\sqrt{\sigma^2(x) + \varepsilon}} + \beta")
+    x_rows, x_names = [steps.x_resid, steps.x], ["x", "LayerNorm(x)"]
+else:
+    x_rows, x_names = [steps.x], ["x"]
+show_figure(vector_strips_figure(x_rows, x_names, dim_title=dim,
                                  value_title=tr("common.value"), row_height=48), key="sa_x")
-csv_button(lambda: vector_frame(steps.x, [steps.query_token]), "x.csv", key="sa_x_csv")
+csv_button(lambda: vector_frame(x_rows, x_names), "x.csv", key="sa_x_csv")
 
 st.subheader(tr("walk.sa.s2"))
 st.markdown(tr("walk.sa.s2_text", d=d_model, e=d_k))
@@ -74,7 +88,11 @@ for column, (name, matrix) in zip(st.columns(3), (("W_Q", steps.W_Q), ("W_K", st
                      f"{name}_layer{layer + 1}_head{head + 1}.csv", key=f"sa_{name}_csv")
 
 st.subheader(tr("walk.sa.s3"))
-st.latex(r"q = x\,W_Q + b_Q,\qquad k_j = x_j\,W_K + b_K,\qquad v_j = x_j\,W_V + b_V")
+if steps.normed:
+    st.latex(r"q = \hat{x}\,W_Q + b_Q,\qquad k_j = \hat{x}_j\,W_K + b_K,\qquad "
+             r"v_j = \hat{x}_j\,W_V + b_V")
+else:
+    st.latex(r"q = x\,W_Q + b_Q,\qquad k_j = x_j\,W_K + b_K,\qquad v_j = x_j\,W_V + b_V")
 st.markdown(tr("walk.sa.s3_text", token=token, first=escape_md(key_tokens[0])))
 q_frame = vector_frame(steps.q, [steps.query_token])
 k_frame = vector_frame(steps.keys, key_tokens)
@@ -140,7 +158,8 @@ with text_col:
     csv_button(lambda: vector_frame(rows, [*row_names, tr("walk.sa.z_row")]),
                  "weighted_sum.csv", key="sa_z_csv")
 
-diff_line(steps.z_difference)
+diff_line(steps.z_difference, check_tolerance)
+st.caption(tr("walk.sa.tolerance", tol=check_tolerance))
 with st.expander(tr("walk.sa.checks")):
     st.dataframe(difference_table(steps, labels(step="walk.sa.step",
                                                 difference="walk.sa.difference")),

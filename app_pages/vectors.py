@@ -9,7 +9,7 @@ from ui.walkthrough import credit_cached, pc_titles, pca_note, pick_dims
 from ui.widgets import csv_button, show_figure
 
 PAGE = {"order": 10, "url": "vectors", "icon": ":material/scatter_plot:",
-        "title": {"en": "Vectors", "zh": "向量"}}
+        "title": {"en": "Vectors", "zh": "向量"}, "needs": []}
 
 st.title(tr("walk.vec.title"))
 st.markdown(tr("walk.vec.intro"))

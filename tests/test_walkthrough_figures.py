@@ -66,6 +66,13 @@ def test_vector_strips_keep_repeated_rows_and_centre_zero():
         emb_fig.vector_strips_figure(values, ["a", "b"])
 
 
+def test_one_outlier_dimension_does_not_wash_out_the_strips():
+    values = RNG.normal(size=(4, 384))
+    values[:, 7] = 80.0  # trained models have a few such dimensions
+    (heat,) = traces_of(emb_fig.vector_strips_figure(values, list("abcd")), "heatmap")
+    assert heat["zmax"] < 10 and array(heat["z"]).max() == 80.0
+
+
 def test_vector_strips_drop_per_cell_labels_when_huge():
     fig = emb_fig.vector_strips_figure(np.zeros((200, 128)), [str(i) for i in range(200)])
     (heat,) = traces_of(fig, "heatmap")
@@ -82,6 +89,19 @@ def test_vocab_map_highlights_every_sentence_token():
     assert list(marks["text"]) == ["0: a", "1: b", "2: a"]
     with pytest.raises(ValueError):
         emb_fig.vocab_map_figure(points, vocab[:10], points[:1], ["x"])
+
+
+def test_vocab_map_names_the_nearest_words_apart():
+    points = RNG.normal(size=(20, 2))
+    fig = emb_fig.vocab_map_figure(points, [f"v{i}" for i in range(20)], points[[1]], ["0: a"],
+                                   neighbour_points=points[[4, 5]], neighbour_labels=["x", "y"],
+                                   neighbour_name="near")
+    grey, near, marks = fig.to_dict()["data"]
+    assert near["name"] == "near" and list(near["text"]) == ["x", "y"]
+    assert near["mode"] == "markers+text" and list(marks["text"]) == ["0: a"]
+    with pytest.raises(ValueError):
+        emb_fig.vocab_map_figure(points, [f"v{i}" for i in range(20)], points[[1]], ["0: a"],
+                                 neighbour_points=points[[4, 5]], neighbour_labels=["x"])
 
 
 def test_neighbours_bars_in_order():
@@ -104,6 +124,29 @@ def test_pe_heatmap_and_similarity_have_position_axes():
         pe_fig.pe_heatmap_figure(pe, positions[:3])
     with pytest.raises(ValueError):
         pe_fig.pe_similarity_figure(pe, positions)
+
+
+def test_learned_rows_get_their_own_colour_range():
+    rows = RNG.normal(size=(6, 8)) * 3.0
+    fig = pe_fig.pe_heatmap_figure(rows, list(range(6)), limit=None, value_title="P")
+    (heat,) = traces_of(fig, "heatmap")
+    top = float(np.percentile(np.abs(rows), 99.5))
+    assert (heat["zmin"], heat["zmax"]) == pytest.approx((-top, top))
+    assert top < np.abs(rows).max()  # an outlier does not set the range
+    assert not fig.layout.shapes  # no "end of sentence" line: every row is the sentence
+
+
+def test_pe_waves_name_the_layouts_waves_or_none():
+    positions = list(range(10))
+    columns = RNG.normal(size=(10, 2)) * 4
+    halves = pe_fig.pe_waves_figure(positions, columns, [0, 8], kinds=["sin", "cos"])
+    assert [t["name"] for t in halves.to_dict()["data"]] == ["dim 0 (sin)", "dim 8 (cos)"]
+    learned = pe_fig.pe_waves_figure(positions, columns, [0, 8], kinds=["", ""],
+                                     value_range=None)
+    assert [t["name"] for t in learned.to_dict()["data"]] == ["dim 0", "dim 8"]
+    assert learned.layout.yaxis.range is None
+    with pytest.raises(ValueError):
+        pe_fig.pe_waves_figure(positions, columns, [0, 8], kinds=["sin"])
 
 
 def test_pe_waves_one_line_per_dimension_with_sentence_marks():

@@ -1,20 +1,26 @@
 """The walkthrough pages under AppTest: they run for both running examples (English and Chinese
 interface), heatmaps are sized by the tokens, the step-by-step check holds, pickers can change,
-and the URL reopens the same view."""
+and the URL reopens the same view; and they run for other architectures: all-MiniLM-L6-v2 (a
+BERT), and small random GPT-2 and Marian folders shown through EXPLAINER_MODELS_DIR."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from models.registry import MODELS_DIR_ENV
 from tests.figspec import array, chart_specs, heatmap_shapes
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
 PAGES = ["vectors", "embedding", "positional", "self_attention", "multi_head", "vector_space"]
 DIFF = re.compile(r"=\s*([0-9.]+e[-+][0-9]+)")
+MINILM = "all-MiniLM-L6-v2"
 
 
 def page(name: str) -> str:
@@ -29,9 +35,21 @@ def new_app(**params) -> AppTest:
 
 
 def stated_difference(at) -> float:
-    """The number the step-by-step page states under its final check."""
+    """The number the step-by-step page (or the W_O check) states under its final check."""
     (message,) = [m.value for m in at.success]
     return float(DIFF.search(message).group(1))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_declares_what_it_needs_and_checks_it(name):
+    tree = ast.parse((ROOT / "app_pages" / f"{name}.py").read_text("utf-8"))
+    (spec,) = [ast.literal_eval(node.value) for node in tree.body
+               if isinstance(node, ast.Assign)
+               and getattr(node.targets[0], "id", None) == "PAGE"]
+    assert isinstance(spec["needs"], list)
+    calls = {node.func.id for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    assert name == "vectors" or "require" in calls  # vectors reads no trace
 
 
 def check(at, where) -> None:
@@ -140,3 +158,72 @@ def test_long_input_is_thinned_but_every_page_renders():
         if name == "multi_head":
             assert all(max(shape) <= 128 for shape in heatmap_shapes(at))
             assert any("block of" in c.value for c in at.caption)
+
+
+# Other architectures.
+
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory):
+    """A models folder holding small random GPT-2 and Marian models (no download)."""
+    from tests.hf_models import build_gpt2, build_marian
+
+    root = tmp_path_factory.mktemp("walk_models")
+    build_gpt2(root / "gpt2")
+    build_marian(root / "_build" / "marian")  # its tokenizer files go beside it, not in root
+    (root / "_build" / "marian").rename(root / "marian")
+    return root
+
+
+@pytest.fixture
+def show_models(models_dir, monkeypatch):
+    """List the folder's models in the sidebar (the name list is a 30 s cache: cleared)."""
+    monkeypatch.setenv(MODELS_DIR_ENV, str(models_dir))
+    st.cache_data.clear()
+    yield models_dir
+    st.cache_data.clear()
+
+
+# (model, interface language, stages the pickers must offer)
+ARCHITECTURES = [
+    pytest.param(MINILM, "English", 1, id="minilm"),
+    pytest.param("gpt2", "English", 1, id="gpt2"),
+    pytest.param("marian", "中文", 3, id="marian-zh"),
+]
+
+
+@pytest.mark.parametrize("model, lang, n_stages", ARCHITECTURES)
+def test_every_page_runs_for_other_architectures(show_models, model, lang, n_stages):
+    at = new_app(model=model, s="Smart John is singing", lang=lang)
+    for name in PAGES:
+        at.switch_page(page(name)).run()
+        check(at, (model, name))
+        assert at.get("plotly_chart"), (model, name)
+        if name in ("self_attention", "multi_head"):
+            stage_key = "sa_stage" if name == "self_attention" else "mh_stage"
+            assert len(at.radio(key=stage_key).options) == n_stages
+            assert stated_difference(at) < 1e-4
+    if model == MINILM:  # learned positions: rows drawn as they are, no formula to check
+        at.switch_page(page("positional")).run()
+        assert not any(r"\sin" in e.value for e in at.latex)
+        assert any("learned" in m.value for m in at.markdown)
+    if model == "marian":  # sinusoidal, sines in the first half of the dimensions
+        at.switch_page(page("positional")).run()
+        assert any("d_\\mathrm{model}/2+i" in e.value for e in at.latex)
+        (check_line,) = [c.value for c in at.caption if "最大 |差值|" in c.value][:1]
+        assert float(DIFF.search(check_line).group(1)) < 1e-5
+
+
+def test_minilm_attention_can_hide_its_special_tokens():
+    at = new_app(model=MINILM, s="Smart John is singing")
+    at.switch_page(page("multi_head")).run()
+    check(at, "shown")
+    assert heatmap_shapes(at).count((6, 6)) >= 6 * 12 + 2  # [CLS] … [SEP]: 6 tokens
+    assert at.selectbox(key="q").value == 1  # pickers start at the first word, not at [CLS]
+    at.toggle(key="mh_hide").set_value(True).run()
+    check(at, "hidden")
+    assert heatmap_shapes(at).count((4, 4)) >= 6 * 12 + 2
+    assert any("[CLS], [SEP]" in c.value for c in at.caption)
+    again = new_app(model=MINILM, s="Smart John is singing", mh_hide="true", q="0: [CLS]")
+    again.switch_page(page("multi_head")).run()
+    assert again.toggle(key="mh_hide").value is True  # the URL keeps the choices
+    assert again.selectbox(key="q").value == 0

@@ -1,7 +1,8 @@
 """Streamlit helpers for the walkthrough pages: cached heavy work, shared pickers and labels.
 
 Heavy results are cached by plain values (model name, sentence, options), never by a Trace:
-the vocabulary's PCA once per model, trajectories once per sentence.
+the vocabulary's PCA once per model (a sampled fit for large vocabularies), trajectories once
+per sentence.
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from __future__ import annotations
 import streamlit as st
 
 from explainer.analysis import credit, embedding, trajectory
-from explainer.analysis.views import STAGES
+from explainer.analysis.positional import repeated_groups
+from explainer.analysis.views import first_word
 from ui import loaders
 from ui.state import tr
 from ui.widgets import pick_index, selection
 
-# A sentence with a repeated word: the positional-encoding page shows its two copies parting.
-REPEAT_DEMO = "John saw John"
+# Sentences with a repeated word: the positional page shows the two copies parting. The second
+# is for tokenizers that split "John" and " John" into different tokens (GPT-2's byte BPE).
+REPEAT_DEMOS = ("John saw John", "the cat saw the cat")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -27,7 +30,7 @@ def credit_cached(n: int, seed: int) -> credit.CreditExample:
 @st.cache_resource(show_spinner=False)
 def vocab_map_cached(model_name: str):
     """PCA of the model's embedding matrix (points [vocab, 2]), once per model."""
-    projection = embedding.vocab_projection(loaders.weights_cached(model_name)["embed.W_E"])
+    projection = embedding.vocab_projection(loaders.weights_cached(model_name).embedding)
     for array in (projection.points, projection.components, projection.mean,
                   projection.explained):
         array.flags.writeable = False  # shared by every session
@@ -35,31 +38,44 @@ def vocab_map_cached(model_name: str):
 
 
 @st.cache_resource(show_spinner=False)
-def unit_embeddings_cached(model_name: str):
-    """Unit-length embedding rows [vocab, d_model] for cosine neighbours, once per model."""
-    unit = embedding.unit_rows(loaders.weights_cached(model_name)["embed.W_E"])
-    unit.flags.writeable = False
-    return unit
+def embedding_norms_cached(model_name: str):
+    """Length of every embedding row [vocab], once per model (cosines then need one product)."""
+    norms = embedding.row_norms(loaders.weights_cached(model_name).embedding)
+    norms.flags.writeable = False
+    return norms
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def trajectories_cached(model_name: str, sentence: str, target: str | None, side: str,
-                        substeps: bool, n_components: int) -> trajectory.Trajectories:
-    """Every token's projected path (see ``trajectory.trajectories``), once per sentence."""
+                        substeps: bool, n_components: int,
+                        positions: tuple[int, ...] | None = None) -> trajectory.Trajectories:
+    """Every token's projected path (see ``trajectory.trajectories``), once per sentence;
+    ``positions``: only these tokens (the PCA is fitted on them alone)."""
     result = loaders.trace_cached(model_name, sentence, target)
-    return trajectory.trajectories(result, side, substeps, n_components)
+    return trajectory.trajectories(result, side, substeps, n_components,
+                                   None if positions is None else list(positions))
 
 
 def repeat_demo_trace():
-    """The trace of ``REPEAT_DEMO`` with the sidebar's model (cached like any trace)."""
-    return loaders.trace_cached(selection().model_name, REPEAT_DEMO, None)
+    """(sentence, trace) with the sidebar's model for the first of ``REPEAT_DEMOS`` in which
+    its tokenizer repeats a token on the side the user types into; None when none does."""
+    for sentence in REPEAT_DEMOS:
+        try:
+            found = loaders.trace_cached(selection().model_name, sentence, None)
+        except ValueError:  # a tokenizer that cannot read it (InputError is a ValueError)
+            continue
+        if repeated_groups(found.tokens(found.caps.main_side)):
+            return sentence, found
+    return None
 
 
-def pick_stage(key: str) -> str:
-    """Encoder self-, decoder self- or cross-attention, bound to the URL (``?key=0``)."""
-    index = pick_index(tr("walk.stage"), len(STAGES), key,
-                       format_func=lambda i: tr(f"walk.stage_{STAGES[i]}"))
-    return STAGES[index]
+def pick_stage(key: str, stages) -> str:
+    """One of the model's attention stages (``trace.stages``: encoder self-, decoder self- or
+    cross-attention), bound to the URL (``?key=0``)."""
+    stages = tuple(stages)
+    index = pick_index(tr("walk.stage"), len(stages), key,
+                       format_func=lambda i: tr(f"walk.stage_{stages[i]}"))
+    return stages[index]
 
 
 def pick_dims(key: str) -> int:
@@ -91,11 +107,35 @@ def cut_notice(shown: int, total: int) -> None:
 
 
 def diff_line(diff: float, tolerance: float = 1e-4) -> None:
-    """The hand computation against the model: success below ``tolerance``, else an error."""
+    """The hand computation against the model: success below ``tolerance``, else an error;
+    the tolerance is stated, since float32 arithmetic never gives exactly 0."""
     if diff < tolerance:
-        st.success(tr("walk.diff_ok", diff=diff), icon=":material/check_circle:")
+        st.success(tr("walk.diff_ok", diff=diff, tol=tolerance), icon=":material/check_circle:")
     else:
-        st.error(tr("walk.diff_bad", diff=diff))
+        st.error(tr("walk.diff_bad", diff=diff, tol=tolerance))
+
+
+def start_at_word(tokens, specials, key: str = "q") -> None:
+    """A token picker opened without a choice (none in the URL or session) starts at the first
+    word rather than at [CLS] or <s>. A choice in the URL is left for the widget to read."""
+    if key not in st.query_params:
+        st.session_state.setdefault(key, first_word(tokens, specials))
+
+
+def hide_specials_toggle(key: str, present) -> bool:
+    """"Hide special tokens" for attention views (URL-bound, off by default: tokens are shown
+    exactly as the model read them), with the reason models attend to them as help.
+    ``present``: the special tokens this view holds; without any, no toggle is drawn."""
+    if not present:
+        return False
+    return st.toggle(tr("walk.hide_specials"), value=False, key=key, bind="query-params",
+                     help=tr("walk.hide_specials_help"))
+
+
+def hidden_note(hidden) -> None:
+    """What was hidden, and that rows no longer sum to 1."""
+    if hidden:
+        st.caption(tr("walk.hidden_note", tokens=", ".join(dict.fromkeys(hidden))))
 
 
 def labels(**keys: str) -> dict[str, str]:

@@ -9,49 +9,75 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from explainer.analysis.views import unknown_token
 from explainer.analysis.walk_pca import Projection, fixed_sign_pca
-from models.tokenizer import SPECIALS, UNK
 
 # Figures with one row per token show at most this many rows; longer inputs are cut (the CSV
 # download keeps every row) so a 512-token sentence still draws quickly and stays legible.
 MAX_FIGURE_TOKENS = 128
+# The vocabulary map fits its PCA on at most this many rows (seeded sample), then projects all,
+# and draws at most MAP_POINTS of them: tens of thousands of grey dots say no more than 6 000.
+PCA_FIT_ROWS = 20_000
+MAP_POINTS = 6_000
 
 
 def vocab_projection(embedding: np.ndarray, n_components: int = 2) -> Projection:
     """PCA of the embedding matrix [vocab, d_model] -> points [vocab, n_components]."""
-    return fixed_sign_pca(embedding, n_components)
+    return fixed_sign_pca(embedding, n_components, max_fit=PCA_FIT_ROWS)
+
+
+def map_sample(n_vocab: int, keep=(), limit: int = MAP_POINTS) -> np.ndarray:
+    """Vocabulary ids the map draws: all when at most ``limit``, else a fixed seeded sample of
+    ``limit`` plus ``keep`` (ids that must appear, e.g. the labelled neighbours), sorted."""
+    if n_vocab <= limit:
+        return np.arange(n_vocab)
+    chosen = np.random.default_rng(0).choice(n_vocab, size=limit, replace=False)
+    extra = np.asarray([int(i) for i in keep if 0 <= int(i) < n_vocab], dtype=int)
+    return np.unique(np.concatenate([chosen, extra]))
 
 
 def unit_rows(embedding: np.ndarray) -> np.ndarray:
-    """Rows scaled to length 1 [vocab, d_model] (zero rows stay zero), for cosine similarity."""
+    """Rows scaled to length 1 [n, d] (zero rows stay zero), for cosine similarity."""
     embedding = np.asarray(embedding, dtype=float)
     norms = np.linalg.norm(embedding, axis=1, keepdims=True)
     return embedding / np.where(norms == 0, 1.0, norms)
 
 
-def nearest_neighbours(unit: np.ndarray, token_id: int, vocab, k: int = 10,
-                       skip_specials: bool = True) -> pd.DataFrame:
+def row_norms(embedding: np.ndarray) -> np.ndarray:
+    """Length of every row [vocab] (computed once per model; cosines then need one product)."""
+    return np.linalg.norm(np.asarray(embedding, dtype=np.float32), axis=1).astype(float)
+
+
+def nearest_neighbours(embedding: np.ndarray, token_id: int, vocab, k: int = 10,
+                       skip=(), norms: np.ndarray | None = None) -> pd.DataFrame:
     """The ``k`` vocabulary entries whose embeddings point most nearly the same way.
 
     Args:
-        unit: [vocab, d_model] unit-length embedding rows (see ``unit_rows``).
+        embedding: [vocab, d_model] the embedding matrix (``Weights.embedding``).
         token_id: the row to compare with; itself is left out.
         vocab: tokens in id order.
-        skip_specials: leave out ``<pad>``, ``<eos>``, ... (they are not words).
+        skip: tokens to leave out (the model's special tokens: they are not words).
+        norms: [vocab] row lengths (``row_norms``), to skip recomputing them.
 
     Returns:
         Columns ``token``, ``id``, ``cosine``, most similar first.
     """
-    unit = np.asarray(unit, dtype=float)
-    if len(vocab) != unit.shape[0]:
-        raise ValueError(f"{len(vocab)} vocabulary entries but {unit.shape[0]} embedding rows")
-    if not 0 <= int(token_id) < unit.shape[0]:
-        raise ValueError(f"token id {token_id} outside 0..{unit.shape[0] - 1}")
-    cosine = unit @ unit[int(token_id)]  # [vocab]
-    order = np.argsort(-cosine, kind="stable")
+    embedding = np.asarray(embedding)
+    if len(vocab) != embedding.shape[0]:
+        raise ValueError(f"{len(vocab)} vocabulary entries but {embedding.shape[0]} embedding "
+                         "rows")
+    if not 0 <= int(token_id) < embedding.shape[0]:
+        raise ValueError(f"token id {token_id} outside 0..{embedding.shape[0] - 1}")
+    norms = row_norms(embedding) if norms is None else np.asarray(norms, dtype=float)
+    row = np.asarray(embedding[int(token_id)], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cosine = (embedding @ row.astype(embedding.dtype)).astype(float) / (
+            norms * max(float(np.linalg.norm(row)), 1e-30))
+    cosine = np.nan_to_num(cosine, nan=0.0)  # a zero row resembles nothing
+    skip = set(skip)
     rows = []
-    for idx in order:
-        if idx == token_id or (skip_specials and vocab[idx] in SPECIALS):
+    for idx in np.argsort(-cosine, kind="stable"):
+        if idx == token_id or vocab[idx] in skip:
             continue
         rows.append({"token": vocab[idx], "id": int(idx), "cosine": float(cosine[idx])})
         if len(rows) == k:
@@ -98,10 +124,41 @@ def first_rows(values: np.ndarray, tokens, limit: int = MAX_FIGURE_TOKENS):
     return np.asarray(values)[: len(keep)], list(tokens)[: len(keep)], cut
 
 
-def marked_tokens(tokens, ids, vocab) -> list[str]:
-    """Token labels with unknown words marked: "Zorblax → <unk>" (the row the model used)."""
+def marked_tokens(tokens, ids, vocab, specials=()) -> list[str]:
+    """Token labels with unknown words marked: "Zorblax → <unk>" (the row the model used).
+
+    ``specials`` are the model's special tokens, among which its unknown token ("<unk>",
+    "[UNK]") is found."""
+    unk = unknown_token(specials)
     out = []
     for tok, idx in zip(tokens, ids):
-        used = vocab[int(idx)]
-        out.append(f"{tok} → {used}" if used == UNK and tok != UNK else str(tok))
+        used = vocab[int(idx)] if 0 <= int(idx) < len(vocab) else str(tok)
+        out.append(f"{tok} → {used}" if unk and used == unk and tok != unk else str(tok))
     return out
+
+
+def map_neighbours(embedding: np.ndarray, ids, vocab, per_token: int = 2, skip=(),
+                   norms: np.ndarray | None = None, limit_tokens: int = 12) -> list[int]:
+    """Vocabulary ids to label on the map: each sentence token's ``per_token`` nearest
+    neighbours (the first ``limit_tokens`` distinct tokens), without the sentence's own ids."""
+    ids = [int(i) for i in ids]
+    own = set(ids)
+    found: list[int] = []
+    for token_id in list(dict.fromkeys(ids))[:limit_tokens]:
+        if vocab[token_id] in set(skip):
+            continue
+        table = nearest_neighbours(embedding, token_id, vocab, per_token + len(own), skip, norms)
+        picked = [i for i in table["id"].tolist() if i not in own and i not in found]
+        found += picked[:per_token]
+    return found
+
+
+def scale_kind(caps) -> str:
+    """How the model scales token embeddings before positions are added: "sqrt_d" (×√d_model,
+    §3.4: ours, Marian), "none" (BERT, GPT-2) or "other" (some other factor)."""
+    scale = float(caps.embed_scale)
+    if abs(scale - 1.0) < 1e-9:
+        return "none"
+    if abs(scale - float(np.sqrt(caps.d_model))) < 1e-6 * scale:
+        return "sqrt_d"
+    return "other"

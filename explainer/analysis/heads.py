@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from explainer.analysis.views import block_prefix
 from explainer.analysis.walk_pca import fixed_sign_pca
 
 # A cell of the all-heads grid stands for at most GRID_BINS × GRID_BINS blocks; the large
@@ -25,13 +24,12 @@ CATEGORIES = ("self", "previous", "next", "first", "last")
 
 def stage_patterns(trace, stage: str) -> np.ndarray:
     """Attention weights of every layer and head of a stage [layer, head, query, key]."""
-    return np.stack([trace[f"{block_prefix(stage, layer)}.hook_pattern"]
-                     for layer in range(trace.n_layers)])
+    return np.stack([trace.pattern(stage, layer) for layer in range(trace.n_layers_of(stage))])
 
 
 def stage_masked(trace, stage: str) -> np.ndarray:
     """[query, key] True where the stage's mask forbids attention (same in every layer/head)."""
-    return np.isneginf(trace[f"{block_prefix(stage, 0)}.hook_scores"][0])
+    return np.asarray(trace.mask(stage), dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -147,11 +145,11 @@ class HeadMix:
     """How one token's heads are concatenated and mixed by W_O (§3.2.2).
 
     Attributes:
-        z: [head, d_head] each head's output for the token (``hook_z``).
+        z: [head, d_head] each head's output for the token (``trace.attn(…, "z")``).
         concat: [head·d_head] the heads side by side: Concat(head_1, …, head_h).
         W_O: [head·d_head, d_model] the output projection as one matrix.
         b_O: [d_model].
-        out: [d_model] concat @ W_O + b_O, by hand; ``out_model``: the model's ``hook_out``.
+        out: [d_model] concat @ W_O + b_O, by hand; ``out_model``: the model's own (``"out"``).
         contributions: [head, d_model] z_h @ W_O[h], each head's share of ``out``.
         difference: max |out − out_model|.
     """
@@ -171,20 +169,21 @@ class HeadMix:
         return np.linalg.norm(self.contributions, axis=1)
 
 
-def mix_heads(trace, weights: dict, stage: str, layer: int, pos: int) -> HeadMix:
-    """Concatenate the heads' z for query position ``pos`` and apply W_O, by hand."""
-    prefix = block_prefix(stage, layer)
-    z_all = np.asarray(trace[f"{prefix}.hook_z"], dtype=float)  # [head, q, e]
+def mix_heads(trace, weights, stage: str, layer: int, pos: int) -> HeadMix:
+    """Concatenate the heads' z for query position ``pos`` and apply W_O, by hand.
+
+    ``weights`` is the model's ``Weights`` (``w.attn(stage, layer, "W_O")``)."""
+    z_all = np.asarray(trace.attn(stage, layer, "z"), dtype=float)  # [head, q, e]
     if not 0 <= pos < z_all.shape[1]:
         raise ValueError(f"position {pos} outside 0..{z_all.shape[1] - 1}")
-    W_O = np.asarray(weights[f"{prefix}.W_O"], dtype=float)  # [head, e, d]
-    b_O = np.asarray(weights[f"{prefix}.b_O"], dtype=float)
+    W_O = np.asarray(weights.attn(stage, layer, "W_O"), dtype=float)  # [head, e, d]
+    b_O = np.asarray(weights.attn(stage, layer, "b_O"), dtype=float)
     z = z_all[:, pos]  # [head, e]
     contributions = np.einsum("he,hed->hd", z, W_O)
     concat = z.reshape(-1)
     W_O_flat = W_O.reshape(-1, W_O.shape[-1])
     out = concat @ W_O_flat + b_O
-    out_model = np.asarray(trace[f"{prefix}.hook_out"][pos], dtype=float)
+    out_model = np.asarray(trace.attn(stage, layer, "out")[pos], dtype=float)
     return HeadMix(z, concat, W_O_flat, b_O, out, out_model, contributions,
                    float(np.max(np.abs(out - out_model))))
 
@@ -207,14 +206,12 @@ class QueryKeyMap:
 
 def query_key_map(trace, stage: str, layer: int, head: int) -> QueryKeyMap:
     """Joint PCA of head ``head``'s q and k vectors (fitted on both, so they share axes)."""
-    prefix = block_prefix(stage, layer)
-    q = np.asarray(trace[f"{prefix}.hook_q"][head], dtype=float)
-    k = np.asarray(trace[f"{prefix}.hook_k"][head], dtype=float)
+    q = np.asarray(trace.attn(stage, layer, "q")[head], dtype=float)
+    k = np.asarray(trace.attn(stage, layer, "k")[head], dtype=float)
     projection = fixed_sign_pca(np.vstack([q, k]), 2)
-    top = np.argmax(trace[f"{prefix}.hook_pattern"][head], axis=-1)
+    top = np.argmax(trace.pattern(stage, layer)[head], axis=-1)
     return QueryKeyMap(projection.points[: len(q)], projection.points[len(q):],
                        projection.explained, top)
-
 
 
 def grid_frame(patterns: np.ndarray, query_labels, key_labels) -> pd.DataFrame:

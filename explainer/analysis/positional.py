@@ -1,7 +1,11 @@
-"""Step 2 of the article, positional encoding (§3.5): the vector learns where its word stands.
+"""Step 2 of the article, positions: the vector learns where its word stands.
 
-PE(pos, 2i) = sin(pos / 10000^(2i/d_model)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d_model)).
-The closed form is computed here in numpy and checked against the model's own ``hook_pos``.
+Sinusoidal models (§3.5) add PE(pos, 2i) = sin(pos / 10000^(2i/d_model)) and
+PE(pos, 2i+1) = cos(pos / 10000^(2i/d_model)); the closed form is computed here in numpy in the
+model's own layout and checked against its position rows (``trace.embed(side, "pos")``). The
+paper interleaves sines and cosines ("interleaved"); Marian puts every sine first and every
+cosine after ("halves"). Models with learned positions (BERT, GPT-2) add a trained row per
+position instead: those rows are read from the trace as they are.
 """
 
 from __future__ import annotations
@@ -17,19 +21,45 @@ from explainer.analysis.walk_pca import fixed_sign_pca
 # would show a quarter of one slow wave) and thin to at most MAX_DRAWN positions.
 MIN_SPAN = 50
 MAX_DRAWN = 128
+LAYOUTS = ("interleaved", "halves")
 
 
-def positional_encoding(n_positions: int, d_model: int) -> np.ndarray:
-    """The sinusoidal table [n_positions, d_model] of §3.5, in float64."""
+def _layout(layout: str) -> str:
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    return layout
+
+
+def positional_encoding(n_positions: int, d_model: int,
+                        layout: str = "interleaved") -> np.ndarray:
+    """The sinusoidal table [n_positions, d_model] of §3.5, in float64, in ``layout``:
+    "interleaved" (sin, cos, sin, …: the paper) or "halves" (all sines, then all cosines)."""
+    _layout(layout)
     if n_positions < 1 or d_model < 2 or d_model % 2:
         raise ValueError("need at least one position and an even d_model")
     pos = np.arange(n_positions, dtype=float)[:, None]  # [pos, 1]
     two_i = np.arange(0, d_model, 2, dtype=float)  # [d_model / 2]
     angle = pos / np.power(10000.0, two_i / d_model)  # [pos, d_model / 2]
     pe = np.empty((n_positions, d_model))
-    pe[:, 0::2] = np.sin(angle)
-    pe[:, 1::2] = np.cos(angle)
+    if layout == "interleaved":
+        pe[:, 0::2] = np.sin(angle)
+        pe[:, 1::2] = np.cos(angle)
+    else:
+        pe[:, : d_model // 2] = np.sin(angle)
+        pe[:, d_model // 2:] = np.cos(angle)
     return pe
+
+
+def pair_index(dim: int, d_model: int, layout: str = "interleaved") -> int:
+    """Which frequency i a dimension uses: dim // 2 interleaved, dim mod d_model/2 in halves."""
+    return dim // 2 if _layout(layout) == "interleaved" else dim % (d_model // 2)
+
+
+def wave_kind(dim: int, d_model: int, layout: str = "interleaved") -> str:
+    """"sin" or "cos": the wave a dimension carries in ``layout``."""
+    if _layout(layout) == "interleaved":
+        return "sin" if dim % 2 == 0 else "cos"
+    return "sin" if dim < d_model // 2 else "cos"
 
 
 def span(n_tokens: int, max_len: int) -> int:
@@ -44,52 +74,130 @@ def drawn_positions(n_positions: int, limit: int = MAX_DRAWN) -> np.ndarray:
     return np.unique(np.linspace(0, n_positions - 1, limit).round().astype(int))
 
 
-def wavelength(dim: int, d_model: int) -> float:
+def wavelength(dim: int, d_model: int, layout: str = "interleaved") -> float:
     """Period in positions of dimension ``dim``'s wave: 2π · 10000^(2i/d_model)."""
-    return float(2 * np.pi * 10000.0 ** ((dim - dim % 2) / d_model))
+    return float(2 * np.pi * 10000.0 ** (2 * pair_index(dim, d_model, layout) / d_model))
 
 
-def pe_difference(model_pe: np.ndarray) -> float:
-    """max |model's PE − closed form| over the sentence's positions ([n, d_model] in)."""
+def pe_difference(model_pe: np.ndarray, layout: str = "interleaved") -> float:
+    """max |model's PE − closed form in ``layout``| over the sentence's positions
+    ([n, d_model] in)."""
     model_pe = np.asarray(model_pe, dtype=float)
-    closed = positional_encoding(model_pe.shape[0], model_pe.shape[1])
-    return float(np.max(np.abs(model_pe - closed))) if model_pe.size else 0.0
+    if not model_pe.size:
+        return 0.0
+    closed = positional_encoding(model_pe.shape[0], model_pe.shape[1], layout)
+    return float(np.max(np.abs(model_pe - closed)))
 
 
-def similarity(pe: np.ndarray) -> np.ndarray:
-    """Dot products between the PE vectors of every pair of positions [P, P]."""
+def default_dims(d_model: int, layout: str = "") -> list[int]:
+    """Dimensions the waves chart starts with: a fast and a slower sine with their cosines
+    (sinusoidal layouts), or four spread-out dimensions of learned rows."""
+    if layout == "interleaved":
+        picks = [0, 1, 10, 40]
+    elif layout == "halves":
+        half = d_model // 2
+        picks = [0, half, 5, half + 5]
+    else:
+        picks = [0, d_model // 4, d_model // 2, 3 * d_model // 4]
+    return sorted({p for p in picks if 0 <= p < d_model})
+
+
+def similarity(pe: np.ndarray, cosine: bool = False) -> np.ndarray:
+    """Dot products between the position vectors of every pair of positions [P, P]; with
+    ``cosine``, of their directions (learned rows differ in length: position 0's row is often
+    much longer, and its dot products would swamp every other cell)."""
     pe = np.asarray(pe, dtype=float)
+    if cosine:
+        norms = np.linalg.norm(pe, axis=1, keepdims=True)
+        pe = pe / np.where(norms == 0, 1.0, norms)
     return pe @ pe.T
 
 
 @dataclass(frozen=True)
-class InputSum:
-    """Embedding + PE = input, for one token.
+class PositionTable:
+    """The position vectors a page draws.
 
     Attributes:
-        rows: [3, d_model] embedding (×√d_model), PE, and the model's input at that position.
-        difference: max |embedding + PE − input| (dropout is off in eval, so ≈ 0).
+        values: [P, d_model] one row per drawn position.
+        positions: [P] which positions (thinned evenly for long spans).
+        kind: "sinusoidal" (computed from the formula, at least ``MIN_SPAN`` positions) or
+            "learned" (the model's own rows for the sentence's positions, from the trace).
+        layout: the sinusoidal layout ("interleaved", "halves"), "" for learned rows.
+        difference: max |model's position rows − closed form| (NaN for learned rows: there is
+            no formula to check against).
     """
 
-    rows: np.ndarray
+    values: np.ndarray
+    positions: np.ndarray
+    kind: str
+    layout: str
     difference: float
 
 
-def input_sum(trace, pos: int, side: str = "enc") -> InputSum:
-    """The three strips for token ``pos``: ``hook_embed``, ``hook_pos`` and ``hook_input``."""
-    embed, pe, inp = (trace[f"{side}.{name}"] for name in ("hook_embed", "hook_pos", "hook_input"))
+def position_table(trace, side: str | None = None) -> PositionTable:
+    """The position vectors of one side (default the main side) for the PE figures.
+
+    Raises:
+        ValueError: the model has neither sinusoidal nor learned absolute positions.
+    """
+    side = side or trace.caps.main_side
+    caps = trace.caps
+    model_pe = np.asarray(trace.embed(side, "pos"), dtype=float)  # [n, d_model]
+    n_tokens = model_pe.shape[0]
+    if caps.positional == "sinusoidal":
+        layout = caps.pe_layout or "interleaved"
+        n_positions = span(n_tokens, caps.max_len)
+        positions = drawn_positions(n_positions)
+        values = positional_encoding(n_positions, caps.d_model, layout)[positions]
+        return PositionTable(values, positions, "sinusoidal", layout,
+                             pe_difference(model_pe, layout))
+    if caps.positional == "learned":
+        positions = drawn_positions(n_tokens)
+        return PositionTable(model_pe[positions], positions, "learned", "", float("nan"))
+    raise ValueError(f"no position vectors to draw: this model's positions are "
+                     f"{caps.positional!r}")
+
+
+@dataclass(frozen=True)
+class InputSum:
+    """Embedding + position = input, for one token.
+
+    Attributes:
+        rows: the strips, [3, d_model]: token embedding (scaled as the model scales it), its
+            position vector, and the model's input at that position; with ``normed`` (BERT,
+            which normalises the sum) [4, d_model]: embedding, position, their sum, and the
+            input = LayerNorm(sum + token-type row).
+        normed: True when a LayerNorm follows the sum (``caps.embed_norm``).
+        difference: max |embedding + position − input| (dropout is off, so ≈ 0); NaN when
+            ``normed``: the norm's γ and β are not among the weights we read, so there is
+            nothing to check the sum against.
+    """
+
+    rows: np.ndarray
+    normed: bool
+    difference: float
+
+
+def input_sum(trace, pos: int, side: str | None = None) -> InputSum:
+    """The strips for token ``pos``: ``embed``, ``pos``, (their sum,) and ``input``."""
+    side = side or trace.caps.main_side
+    embed, pe, inp = (np.asarray(trace.embed(side, part), dtype=float)
+                      for part in ("embed", "pos", "input"))
     if not 0 <= pos < embed.shape[0]:
         raise ValueError(f"position {pos} outside 0..{embed.shape[0] - 1}")
-    rows = np.stack([embed[pos], pe[pos], inp[pos]]).astype(float)
-    return InputSum(rows, float(np.max(np.abs(rows[0] + rows[1] - rows[2]))))
+    if trace.caps.embed_norm:
+        rows = np.stack([embed[pos], pe[pos], embed[pos] + pe[pos], inp[pos]])
+        return InputSum(rows, True, float("nan"))
+    rows = np.stack([embed[pos], pe[pos], inp[pos]])
+    return InputSum(rows, False, float(np.max(np.abs(rows[0] + rows[1] - rows[2]))))
 
 
 @dataclass(frozen=True)
 class BeforeAfter:
-    """The sentence's vectors before and after adding PE, in one shared 2-D projection.
+    """The sentence's vectors before and after adding positions, in one shared 2-D projection.
 
     Attributes:
-        before, after: [n, 2] points of ``hook_embed`` and ``hook_input``.
+        before, after: [n, 2] points of the token embeddings and of embedding + position.
         explained: [2] variance fraction per component (fitted on both sets together).
         repeated: groups of positions holding the same token, for tokens that occur twice or
             more ("John saw John" -> [[0, 2]]).
@@ -101,15 +209,23 @@ class BeforeAfter:
     repeated: list[list[int]]
 
 
-def before_after(trace, side: str = "enc") -> BeforeAfter:
-    """Project embeddings and embeddings + PE jointly, so the two sets share axes."""
-    before = np.asarray(trace[f"{side}.hook_embed"], dtype=float)
-    after = np.asarray(trace[f"{side}.hook_input"], dtype=float)
+def with_positions(trace, side: str | None = None) -> np.ndarray:
+    """embedding + position [n, d_model]: the model's input, or for a model that normalises
+    the sum (BERT) the sum before its LayerNorm."""
+    side = side or trace.caps.main_side
+    return (np.asarray(trace.embed(side, "embed"), dtype=float)
+            + np.asarray(trace.embed(side, "pos"), dtype=float))
+
+
+def before_after(trace, side: str | None = None) -> BeforeAfter:
+    """Project embeddings and embeddings + positions jointly, so the two sets share axes."""
+    side = side or trace.caps.main_side
+    before = np.asarray(trace.embed(side, "embed"), dtype=float)
+    after = with_positions(trace, side)
     projection = fixed_sign_pca(np.vstack([before, after]), 2)
     n = before.shape[0]
-    tokens = trace.src_tokens if side == "enc" else trace.tgt_tokens
     return BeforeAfter(projection.points[:n], projection.points[n:], projection.explained,
-                       repeated_groups(tokens))
+                       repeated_groups(trace.tokens(side)))
 
 
 def repeated_groups(tokens) -> list[list[int]]:
@@ -122,7 +238,7 @@ def repeated_groups(tokens) -> list[list[int]]:
 
 def copies_distance(vectors: np.ndarray, group: list[int]) -> float:
     """Distance between the first two copies of a repeated token, in the vectors' own space
-    ([n, d] in): exactly 0 before PE (same embedding row), not after."""
+    ([n, d] in): exactly 0 before positions are added (same embedding row), not after."""
     if len(group) < 2:
         return 0.0
     vectors = np.asarray(vectors, dtype=float)

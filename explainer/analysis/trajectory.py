@@ -1,9 +1,10 @@
 """The vector space: each token's vector followed through the pipeline, in one projection.
 
-Stages: the embedding (×√d_model), + positional encoding, then after each sub-layer of every
-layer (attention, [cross-attention,] feed-forward; each followed by Add & Norm, §3.1). One PCA
-is fitted on every stage's vectors together, so all stages share the same axes and a token's
-path shows how attention moves it (the article: "John" now carries "Smart" and "singing").
+Stages: the token embedding (scaled as the model scales it), + positions (the model's input),
+then the residual stream after each sub-layer of every layer (attention, [cross-attention,]
+feed-forward). One PCA is fitted on every stage's vectors together, so all stages share the
+same axes and a token's path shows how attention moves it (the article: "John" now carries
+"Smart" and "singing").
 """
 
 from __future__ import annotations
@@ -16,25 +17,39 @@ import pandas as pd
 from explainer.analysis.embedding import unit_rows
 from explainer.analysis.walk_pca import fixed_sign_pca
 
+# Residual-stream point each sub-layer kind leaves behind (``Trace.resid``'s ``where``).
+AFTER = {"attn": "mid", "cross": "cross", "ffn": "post"}
 
-def stages(trace, side: str = "enc", substeps: bool = True) -> list[tuple[str, int | None, str]]:
-    """The pipeline's stages as (kind, layer, trace name).
+
+def stages(trace, side: str = "enc", substeps: bool = True) -> list[tuple[str, int | None]]:
+    """The pipeline's stages on one side as (kind, layer).
 
     ``kind`` is "embed", "pe", "attn", "cross" or "ffn" (the sub-layer just applied);
     ``layer`` is None for the first two. Without ``substeps`` only the end of each layer is kept.
+
+    Raises:
+        ValueError: the model has no such side.
     """
-    if side not in ("enc", "dec"):
-        raise ValueError(f"side must be 'enc' or 'dec', got {side!r}")
-    out: list[tuple[str, int | None, str]] = [
-        ("embed", None, f"{side}.hook_embed"), ("pe", None, f"{side}.hook_input"),
-    ]
-    for layer in range(trace.n_layers):
+    if side not in trace.sides:
+        raise ValueError(f"side must be one of {trace.sides}, got {side!r}")
+    has_cross = side == "dec" and "cross" in trace.stages
+    out: list[tuple[str, int | None]] = [("embed", None), ("pe", None)]
+    for layer in range(trace.n_layers_of(side)):
         if substeps:
-            out.append(("attn", layer, f"{side}.blocks.{layer}.hook_resid_mid"))
-            if side == "dec":
-                out.append(("cross", layer, f"dec.blocks.{layer}.hook_resid_cross"))
-        out.append(("ffn", layer, f"{side}.blocks.{layer}.hook_resid_post"))
+            out.append(("attn", layer))
+            if has_cross:
+                out.append(("cross", layer))
+        out.append(("ffn", layer))
     return out
+
+
+def stage_vectors(trace, side: str, kind: str, layer: int | None) -> np.ndarray:
+    """The vectors [pos, d_model] of one stage (see ``stages``)."""
+    if kind == "embed":
+        return trace.embed(side, "embed")
+    if kind == "pe":
+        return trace.embed(side, "input")
+    return trace.resid(side, int(layer), AFTER[kind])
 
 
 @dataclass(frozen=True)
@@ -44,12 +59,12 @@ class Trajectories:
     Attributes:
         points: [stage, token, k] coordinates in the shared projection.
         explained: [k] variance fraction per component.
-        stages: (kind, layer, trace name) per stage, as ``stages`` returns them.
+        stages: (kind, layer) per stage, as ``stages`` returns them.
     """
 
     points: np.ndarray
     explained: np.ndarray
-    stages: list[tuple[str, int | None, str]]
+    stages: list[tuple[str, int | None]]
 
 
 def trajectories(trace, side: str = "enc", substeps: bool = True, n_components: int = 2,
@@ -60,7 +75,8 @@ def trajectories(trace, side: str = "enc", substeps: bool = True, n_components: 
         positions: the tokens to follow (default all); the PCA is fitted on these only.
     """
     chosen = stages(trace, side, substeps)
-    vectors = np.stack([np.asarray(trace[name], dtype=float) for _, _, name in chosen])
+    vectors = np.stack([np.asarray(stage_vectors(trace, side, kind, layer), dtype=float)
+                        for kind, layer in chosen])
     if positions is not None:
         vectors = vectors[:, list(positions)]
     n_stages, n_tokens, d = vectors.shape
@@ -75,22 +91,23 @@ def cosine_paths(trace, pos: int, side: str = "enc", substeps: bool = True) -> n
     Before attention a token only resembles tokens with similar embeddings; after it, tokens
     that attended to each other point more nearly the same way.
     """
-    chosen = stages(trace, side, substeps)
     out = []
-    for _, _, name in chosen:
-        unit = unit_rows(trace[name])
+    for kind, layer in stages(trace, side, substeps):
+        unit = unit_rows(stage_vectors(trace, side, kind, layer))
         if not 0 <= pos < unit.shape[0]:
             raise ValueError(f"position {pos} outside 0..{unit.shape[0] - 1}")
         out.append(unit @ unit[pos])
     return np.stack(out)
 
 
-
-def companions(cosines: np.ndarray, chosen: int, limit: int = 10) -> list[int]:
+def companions(cosines: np.ndarray, chosen: int, limit: int = 10,
+               allowed=None) -> list[int]:
     """Tokens to draw beside ``chosen`` in a similarity-path chart: all when few, else the
-    ``limit`` most similar at the last stage, in sentence order ([stage, token] cosines in)."""
+    ``limit`` most similar at the last stage, in sentence order ([stage, token] cosines in).
+    ``allowed``: only these positions may be drawn (e.g. all but the special tokens)."""
     cosines = np.asarray(cosines, dtype=float)
-    others = [i for i in range(cosines.shape[1]) if i != chosen]
+    keep = set(range(cosines.shape[1]) if allowed is None else allowed)
+    others = [i for i in range(cosines.shape[1]) if i != chosen and i in keep]
     if len(others) > limit:
         ranked = sorted(others, key=lambda i: -cosines[-1, i])[:limit]
         others = sorted(ranked)

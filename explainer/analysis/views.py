@@ -1,36 +1,38 @@
 """Read the pieces a page shows out of a Trace: one head's pattern, token tables, labels.
 
-Pages pick and place; the slicing and averaging happen here, in numpy.
+Pages pick and place; the slicing and averaging happen here, in numpy. Everything is read
+through the trace's accessors (``trace.pattern``, ``trace.mask``), so it works for any model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from models.tokenizer import EOS, SPECIALS
+from explainer.contract import STAGES
 
-STAGES = ("enc", "dec", "cross")  # encoder self-, decoder self-, encoder–decoder attention
-
-
-def block_prefix(stage: str, layer: int) -> str:
-    """Trace-name prefix of an attention block: ``enc.blocks.0.attn`` / ``dec.blocks.0.cross``."""
-    if stage not in STAGES:
-        raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
-    side = "enc" if stage == "enc" else "dec"
-    kind = "cross" if stage == "cross" else "attn"
-    return f"{side}.blocks.{int(layer)}.{kind}"
+__all__ = [
+    "STAGES", "PatternView", "Visible", "attention_pattern", "first_word", "main_tokens",
+    "special_positions",
+    "stage_tokens", "token_table", "unknown_token", "visible_positions",
+]
 
 
 def stage_tokens(trace, stage: str) -> tuple[list[str], list[str]]:
-    """(query tokens, key tokens) of an attention stage."""
-    if stage == "enc":
-        return list(trace.src_tokens), list(trace.src_tokens)
-    if stage == "dec":
-        return list(trace.tgt_tokens), list(trace.tgt_tokens)
-    return list(trace.tgt_tokens), list(trace.src_tokens)
+    """(query tokens, key tokens) of an attention stage the model has."""
+    queries, keys = trace.stage_tokens(stage)
+    return list(queries), list(keys)
+
+
+def main_tokens(trace) -> tuple[list[str], list[int]]:
+    """The tokens and ids of the side the user typed into (``caps.main_side``): the encoder's
+    input, or a decoder-only model's prompt and what it wrote."""
+    side = trace.caps.main_side
+    ids = trace.src_ids if side == "enc" else trace.tgt_ids
+    return list(trace.tokens(side)), [int(i) for i in ids]
 
 
 @dataclass(frozen=True)
@@ -44,39 +46,96 @@ class PatternView:
 def attention_pattern(trace, stage: str, layer: int, head: int | None) -> PatternView:
     """One head's attention pattern, or the mean over heads when ``head`` is None.
 
-    ``masked`` marks cells whose score was −inf (the same in every head), so figures can draw
-    them as gaps.
+    ``masked`` is the stage's mask (the same in every head), so figures can draw forbidden
+    cells as gaps.
     """
-    prefix = block_prefix(stage, layer)
-    patterns = trace[f"{prefix}.hook_pattern"]  # [head, query, key]
-    scores = trace[f"{prefix}.hook_scores"]  # [head, query, key]
+    patterns = trace.pattern(stage, layer)  # [head, query, key]
     if head is not None and not 0 <= int(head) < patterns.shape[0]:
         raise ValueError(f"head {head} out of range 0..{patterns.shape[0] - 1}")
     pattern = patterns.mean(axis=0) if head is None else patterns[int(head)]
     q_tokens, k_tokens = stage_tokens(trace, stage)
-    return PatternView(pattern, np.isneginf(scores[0]), q_tokens, k_tokens)
+    return PatternView(pattern, np.asarray(trace.mask(stage), dtype=bool), q_tokens, k_tokens)
 
 
-def token_table(tokens, ids, unknown, labels: dict[str, str]) -> pd.DataFrame:
-    """Position, token, id and known/unknown status, one row per token.
+def special_positions(tokens: Sequence[str], specials: Iterable[str]) -> list[int]:
+    """Positions holding one of the tokenizer's special tokens ([CLS], [SEP], <eos>, …)."""
+    specials = set(specials)
+    return [i for i, tok in enumerate(tokens) if tok in specials]
 
-    ``labels`` maps "position", "token", "id", "status", "known", "unknown", "special" to the
-    interface language's words.
+
+@dataclass(frozen=True)
+class Visible:
+    """Which query rows and key columns an attention view keeps.
+
+    Attributes:
+        keep_q, keep_k: kept positions, in order.
+        query_tokens, key_tokens: their tokens.
+        hidden: the tokens left out (queries first, then keys), for a note.
+    """
+
+    keep_q: list[int]
+    keep_k: list[int]
+    query_tokens: list[str]
+    key_tokens: list[str]
+    hidden: list[str]
+
+    def apply(self, values: np.ndarray, masked: np.ndarray | None = None):
+        """(values [..., q', k'], masked [q', k'] or None, query tokens, key tokens): the
+        arguments ``heads.pool_attention`` takes. Rows are not renormalised: a row's missing
+        share went to the hidden keys."""
+        values = np.asarray(values)[..., self.keep_q, :][..., self.keep_k]
+        if masked is not None:
+            masked = np.asarray(masked, dtype=bool)[np.ix_(self.keep_q, self.keep_k)]
+        return values, masked, list(self.query_tokens), list(self.key_tokens)
+
+
+def visible_positions(query_tokens: Sequence[str], key_tokens: Sequence[str],
+                      specials: Iterable[str], hide: bool = True) -> Visible:
+    """Keep every position, or (``hide``) all but the special tokens ([CLS], [SEP], <eos>…).
+    A view with nothing but special tokens on an axis keeps that axis whole."""
+    q_special = special_positions(query_tokens, specials) if hide else []
+    k_special = special_positions(key_tokens, specials) if hide else []
+    keep_q = [i for i in range(len(query_tokens)) if i not in set(q_special)] or \
+        list(range(len(query_tokens)))
+    keep_k = [j for j in range(len(key_tokens)) if j not in set(k_special)] or \
+        list(range(len(key_tokens)))
+    hidden = [query_tokens[i] for i in range(len(query_tokens)) if i not in keep_q]
+    hidden += [key_tokens[j] for j in range(len(key_tokens)) if j not in keep_k]
+    return Visible(keep_q, keep_k, [query_tokens[i] for i in keep_q],
+                   [key_tokens[j] for j in keep_k], hidden)
+
+
+def first_word(tokens: Sequence[str], specials: Iterable[str]) -> int:
+    """The first position that is not a special token (0 when all are): a token picker's
+    natural start ([CLS] is no word, and its neighbours say little)."""
+    specials = set(specials)
+    return next((i for i, tok in enumerate(tokens) if tok not in specials), 0)
+
+
+def unknown_token(specials: Iterable[str]) -> str:
+    """The tokenizer's unknown-word token among its specials ("<unk>", "[UNK]"), or ""."""
+    return next((tok for tok in specials if "unk" in tok.lower()), "")
+
+
+def token_table(tokens, ids, unknown, labels: dict[str, str],
+                specials: Iterable[str] = ()) -> pd.DataFrame:
+    """Position, token, id and known/unknown/special status, one row per token.
+
+    ``labels`` maps "position", "token", "id", "status", "known", "unknown" (and optionally
+    "special") to the interface language's words; ``specials`` are the model's special tokens
+    (``trace.caps.special_tokens``).
     """
     unknown = set(unknown)
+    specials = set(specials)
+    unk = unknown_token(specials)
     rows = []
     for pos, (tok, idx) in enumerate(zip(tokens, ids)):
-        if tok in unknown:
+        if tok in unknown or (unk and tok == unk):
             status = labels["unknown"]
-        elif tok in SPECIALS:
+        elif tok in specials:
             status = labels.get("special", tok)
         else:
             status = labels["known"]
         rows.append({labels["position"]: pos, labels["token"]: tok, labels["id"]: int(idx),
                      labels["status"]: status})
     return pd.DataFrame(rows)
-
-
-def finished(trace) -> bool:
-    """True when the decoder ended its output with ``<eos>`` by itself."""
-    return bool(trace.output_tokens) and trace.output_tokens[-1] == EOS

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from explainer.figures.base import ATTENTION_SCALE, base_layout, check_matrix, masked, token_axis
-from explainer.figures.embedding import HIGHLIGHT, VECTOR_SCALE, symmetric_range
+from explainer.figures.embedding import HIGHLIGHT, VECTOR_SCALE, robust_range
 
 QUERY_COLOUR = "#1f77b4"
 KEY_COLOUR = "#ff7f0e"
@@ -17,6 +17,10 @@ KEY_COLOUR = "#ff7f0e"
 NAMED_HOVER_CELLS = 1024
 LABELLED_POINTS = 40
 EDGE_LABELS = 12  # up to this many tokens the grid's outer axes carry the token labels
+# Below the grid, token labels under every head fit up to this many labels across the row.
+BOTTOM_LABELS = 40
+# Above this many heads, column titles shrink to the head's number (12 "Head n" overlap).
+FULL_TITLES = 6
 
 
 def model_view_figure(
@@ -45,8 +49,11 @@ def model_view_figure(
         raise ValueError("need one title per layer and one per head")
     q_labels = [str(t) for t in query_labels]
     k_labels = [str(t) for t in key_labels]
+    col_titles = list(col_titles)
+    if n_heads > FULL_TITLES:  # "Head 1Head 2…" would run together: keep the numbers
+        col_titles = [str(i + 1) for i in range(n_heads)]
     fig = make_subplots(rows=n_layers, cols=n_heads, row_titles=list(row_titles),
-                        column_titles=list(col_titles), horizontal_spacing=0.015,
+                        column_titles=col_titles, horizontal_spacing=0.015,
                         vertical_spacing=0.03)
     custom = None
     template = f"q %{{y}} → k %{{x}}<br>{hover}: %{{z:.3f}}<extra></extra>"
@@ -68,9 +75,10 @@ def model_view_figure(
         for layer in range(n_layers):
             fig.update_yaxes(**token_axis(q_labels, reverse=True), showticklabels=True,
                              row=layer + 1, col=1)
-        for head in range(n_heads):
-            fig.update_xaxes(**token_axis(k_labels), showticklabels=True, tickangle=-90,
-                             row=n_layers, col=head + 1)
+        if n_heads * n_k <= BOTTOM_LABELS:
+            for head in range(n_heads):
+                fig.update_xaxes(**token_axis(k_labels), showticklabels=True, tickangle=-90,
+                                 row=n_layers, col=head + 1)
     fig.update_layout(coloraxis=dict(colorscale=ATTENTION_SCALE, cmin=0.0, cmax=1.0,
                                      colorbar=dict(title=hover, thickness=12)))
     cell = 150 if n_heads <= 4 else 110
@@ -91,10 +99,12 @@ def head_summary_figure(
     text = np.asarray(looks_at, dtype=object)
     if text.shape != spread.shape:
         raise ValueError(f"labels {text.shape} do not match grid {spread.shape}")
+    # Many heads make narrow cells: smaller labels keep "previous" inside its cell.
+    size = 14 if spread.shape[1] <= 8 else 11
     fig = go.Figure(go.Heatmap(
         z=spread, x=list(range(spread.shape[1])), y=list(range(spread.shape[0])),
         zmin=0.0, zmax=1.0, colorscale="YlGnBu", text=text, texttemplate="%{text}",
-        textfont=dict(size=14), colorbar=dict(title=value_title, thickness=12),
+        textfont=dict(size=size), colorbar=dict(title=value_title, thickness=12),
         hovertemplate="%{text}<br>" + value_title + ": %{z:.2f}<extra></extra>",
     ))
     fig.update_xaxes(**token_axis(list(col_titles)), side="top")
@@ -131,7 +141,9 @@ def head_mix_figure(
                         horizontal_spacing=0.02, vertical_spacing=0.04,
                         subplot_titles=[concat_name, f"{matrix_name}  [{W_O.shape[0]} × "
                                         f"{W_O.shape[1]}]", "", f"{out_name}  [{out.size}]"])
-    vec_top = max(symmetric_range(concat), symmetric_range(out))
+    # A few outlier weights (and outlier dimensions of the output, common in trained models)
+    # would wash everything else out: the colour range stops at the 99.5th percentile.
+    vec_top = max(robust_range(concat), robust_range(out))
     fig.add_trace(go.Heatmap(z=concat[:, None], coloraxis="coloraxis2",
                              hovertemplate="%{y}: %{z:.4f}<extra></extra>"), row=1, col=1)
     fig.add_trace(go.Heatmap(z=W_O, coloraxis="coloraxis",
@@ -150,7 +162,7 @@ def head_mix_figure(
                      row=1, col=2)
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(showticklabels=False, showgrid=False, row=2, col=2)
-    top = symmetric_range(W_O)
+    top = robust_range(W_O)
     fig.update_layout(
         coloraxis=dict(colorscale=VECTOR_SCALE, cmin=-top, cmax=top, showscale=False),
         coloraxis2=dict(colorscale=VECTOR_SCALE, cmin=-vec_top, cmax=vec_top, showscale=False),

@@ -1,4 +1,8 @@
-"""Positional encoding (§3.5): the PE matrix, its waves, before/after points, PE similarity."""
+"""Positions (§3.5): the position matrix, its waves, before/after points, position similarity.
+
+Sinusoidal codes lie in [−1, 1] and are drawn on that fixed range; learned rows (BERT, GPT-2)
+are drawn as they are, on their own symmetric range.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explainer.figures.base import base_layout, check_matrix
-from explainer.figures.embedding import HIGHLIGHT, VECTOR_SCALE
+from explainer.figures.embedding import HIGHLIGHT, VECTOR_SCALE, robust_range
 
 BEFORE_COLOUR = "#8d99ae"
 # Above this many tokens the before/after plot drops its text labels (hover still names them).
@@ -31,18 +35,23 @@ def pe_heatmap_figure(
     position_title: str = "position",
     dim_title: str = "dimension",
     sentence_label: str = "sentence",
+    limit: float | None = 1.0,
+    value_title: str = "PE",
 ) -> go.Figure:
-    """The PE matrix: rows are positions, columns dimensions, colour in [−1, 1].
+    """The position matrix: rows are positions, columns dimensions, colour centred on 0.
 
     Args:
         pe: [P, d_model] the encodings of ``positions`` (which may be thinned: 0, 4, 8, …).
-        n_sentence: the sentence's length; a line marks where it ends.
+        n_sentence: the sentence's length; a line marks where it ends (when rows go past it).
+        limit: colour range ±limit; 1 for sinusoidal codes, None for the data's own range
+            (learned rows: ``robust_range``, so a few outlier dimensions do not wash it out).
     """
     pe = check_matrix(pe, None, None, "PE matrix")
     rows = _positions(positions, pe.shape[0])
+    top = float(limit) if limit else robust_range(pe)
     fig = go.Figure(go.Heatmap(
-        z=pe, x=list(range(pe.shape[1])), y=rows, zmin=-1.0, zmax=1.0, zmid=0.0,
-        colorscale=VECTOR_SCALE, colorbar=dict(title="PE", thickness=12),
+        z=pe, x=list(range(pe.shape[1])), y=rows, zmin=-top, zmax=top, zmid=0.0,
+        colorscale=VECTOR_SCALE, colorbar=dict(title=value_title, thickness=12),
         hovertemplate=position_title + " %{y}, " + dim_title + " %{x}: %{z:.4f}<extra></extra>",
     ))
     if 0 < n_sentence <= rows[-1]:
@@ -62,26 +71,34 @@ def pe_waves_figure(
     title: str = "",
     position_title: str = "position",
     dim_label: str = "dim",
+    kinds: Sequence[str] | None = None,
+    value_range: tuple[float, float] | None = (-1.1, 1.1),
 ) -> go.Figure:
-    """Chosen PE dimensions as curves over positions; the sentence's positions as dots.
+    """Chosen position dimensions as curves over positions; the sentence's positions as dots.
 
     Args:
         positions: [P] x values (positions, possibly thinned).
-        columns: [P, m] PE values of the ``m`` chosen dimensions at those positions.
+        columns: [P, m] values of the ``m`` chosen dimensions at those positions.
         dims: [m] which dimensions those are (legend: "dim 4 (sin)").
         sentence_tokens: the sentence, token at position i marks column values at x = i
             (only positions present in ``positions`` are marked).
+        kinds: [m] the wave each dimension carries ("sin", "cos"; "" names none). Default:
+            the paper's interleaved layout (even dimensions sin, odd cos).
+        value_range: the y range; None fits the data (learned rows are not bounded by 1).
     """
     columns = check_matrix(columns, None, None, "PE columns")
     xs = _positions(positions, columns.shape[0])
     if len(dims) != columns.shape[1]:
         raise ValueError(f"{columns.shape[1]} columns but {len(dims)} dimension numbers")
+    if kinds is None:
+        kinds = ["sin" if int(dim) % 2 == 0 else "cos" for dim in dims]
+    if len(kinds) != len(dims):
+        raise ValueError(f"{len(dims)} dimensions but {len(kinds)} wave kinds")
     where = {x: i for i, x in enumerate(xs)}
     marked = [(i, tok) for i, tok in enumerate(sentence_tokens) if i in where]
     fig = go.Figure()
-    for col, dim in enumerate(dims):
-        kind = "sin" if int(dim) % 2 == 0 else "cos"
-        name = f"{dim_label} {dim} ({kind})"
+    for col, (dim, kind) in enumerate(zip(dims, kinds)):
+        name = f"{dim_label} {dim} ({kind})" if kind else f"{dim_label} {dim}"
         fig.add_trace(go.Scatter(x=xs, y=columns[:, col], mode="lines", name=name,
                                  legendgroup=name,
                                  hovertemplate=f"{name}<br>%{{x}}: %{{y:.4f}}<extra></extra>"))
@@ -94,7 +111,7 @@ def pe_waves_figure(
                 hovertemplate="%{x}: %{text}<br>%{y:.4f}<extra></extra>",
             ))
     fig.update_xaxes(title=position_title, zeroline=False)
-    fig.update_yaxes(range=[-1.1, 1.1], zeroline=True)
+    fig.update_yaxes(range=list(value_range) if value_range else None, zeroline=True)
     fig.update_layout(legend=dict(orientation="h", y=-0.2))
     return base_layout(fig, title, 380)
 
@@ -158,10 +175,10 @@ def pe_similarity_figure(
     position_title: str = "position",
     value_title: str = "PE·PE",
 ) -> go.Figure:
-    """Dot products between the PE vectors of every pair of positions [P, P].
+    """Dot products between the position vectors of every pair of positions [P, P].
 
-    The diagonal is d_model / 2 (each sin²+cos² pair adds 1); nearby positions score high,
-    and the score depends only on the distance between positions.
+    For sinusoidal codes the diagonal is d_model / 2 (each sin²+cos² pair adds 1), nearby
+    positions score high, and the score depends only on the distance between positions.
     """
     sim = check_matrix(similarity, None, None, "PE similarity")
     pos = _positions(positions, sim.shape[0])

@@ -31,12 +31,29 @@ TEXT = {
     "walk.stage_cross": {"en": "Cross (decoder → encoder) · 交叉注意力",
                          "zh": "Cross (decoder → encoder) · 交叉注意力"},
     "walk.diff_ok": {
-        "en": "This equals the model's own output: max |difference| = {diff:.1e}.",
-        "zh": "这与模型自己的输出一致：最大 |差值| = {diff:.1e}。",
+        "en": "This equals the model's own output: max |difference| = {diff:.1e} "
+        "(below {tol:.0e}).",
+        "zh": "这与模型自己的输出一致：最大 |差值| = {diff:.1e}（小于 {tol:.0e}）。",
     },
     "walk.diff_bad": {
-        "en": "The hand computation differs from the model's output by {diff:.1e}.",
-        "zh": "手算结果与模型输出相差 {diff:.1e}。",
+        "en": "The hand computation differs from the model's output by {diff:.1e} "
+        "(more than {tol:.0e}).",
+        "zh": "手算结果与模型输出相差 {diff:.1e}（超过 {tol:.0e}）。",
+    },
+    "walk.special": {"en": "Special", "zh": "特殊词元"},
+    "walk.hide_specials": {"en": "Hide special tokens", "zh": "隐藏特殊词元"},
+    "walk.hide_specials_help": {
+        "en": "Tokens such as [CLS], [SEP], <s> or <eos> are added by the tokenizer, not typed. "
+        "Many heads put most of their weight on them: when a head finds nothing to do for a "
+        "token, attending to such a token acts as a “no-op” sink. Hiding them shows how the "
+        "rest of the weight is spread over the words.",
+        "zh": "[CLS]、[SEP]、<s>、<eos> 这类词元是分词器加上的，不是你输入的。很多头把大部分权重"
+        "放在它们身上：当一个头对某个词元“无事可做”时，关注这类词元就相当于“空操作”的汇聚点。"
+        "隐藏它们，可以看清其余权重在各个词上如何分配。",
+    },
+    "walk.hidden_note": {
+        "en": "Hidden: {tokens}. Rows no longer sum to 1: the missing share went to them.",
+        "zh": "已隐藏：{tokens}。每行之和不再是 1：缺少的那部分权重给了它们。",
     },
     # Page: vectors (the credit example).
     "walk.vec.title": {"en": "Vectors: a person as a point", "zh": "向量：把一个人看成一个点"},
@@ -85,12 +102,40 @@ TEXT = {
     # Page: embedding.
     "walk.emb.title": {"en": "Step 1 · Embedding", "zh": "第一步 · 编码（Embedding）"},
     "walk.emb.intro": {
-        "en": "Each token is looked up in one shared table, the embedding matrix: one row of "
-        "d_model = {d} numbers per vocabulary entry ({v} entries). The token becomes a point "
-        "in a {d}-dimensional space (the paper multiplies it by √d_model, §3.4).",
-        "zh": "每个词元在同一张表（嵌入矩阵）里查出一行：词表中每个条目（共 {v} 个）对应 "
-        "d_model = {d} 个数字。这样词元就成了 {d} 维空间中的一个点（论文还把它乘以 √d_model，"
-        "§3.4）。",
+        "en": "Each token is looked up in one shared table, {model}'s embedding matrix: one row "
+        "of d_model = {d} numbers per vocabulary entry ({v} entries). The token becomes a point "
+        "in a {d}-dimensional space.",
+        "zh": "每个词元在同一张表（{model} 的嵌入矩阵）里查出一行：词表中每个条目（共 {v} 个）"
+        "对应 d_model = {d} 个数字。这样词元就成了 {d} 维空间中的一个点。",
+    },
+    "walk.emb.scaled": {
+        "en": "This model multiplies the row by √d_model, as the paper does (§3.4).",
+        "zh": "这个模型像论文一样把这一行乘以 √d_model（§3.4）。",
+    },
+    "walk.emb.unscaled": {
+        "en": "This model uses the row as it is (the paper multiplies it by √d_model, §3.4; "
+        "this model does not).",
+        "zh": "这个模型直接使用这一行（论文会乘以 √d_model，§3.4；这个模型不乘）。",
+    },
+    "walk.emb.embed_norm": {
+        "en": "This model (a BERT) adds its position row (and a token-type row) to the "
+        "embedding and then normalises the sum with a LayerNorm: what layer 1 reads is "
+        "LayerNorm(embedding + position + token type), not the plain sum.",
+        "zh": "这个模型（一个 BERT）把位置行（以及词元类型行）加到编码上，再用 LayerNorm "
+        "归一化：第 1 层读入的是 LayerNorm(编码 + 位置 + 词元类型)，而不是简单的和。",
+    },
+    "walk.emb.decoder_only": {
+        "en": "A decoder-only model reads one sequence: your prompt (the first {n_prompt} "
+        "tokens), then what it wrote itself, {n} tokens in all.",
+        "zh": "仅解码器模型只读一个序列：你的提示（前 {n_prompt} 个词元），然后是它自己写出的"
+        "内容，共 {n} 个词元。",
+    },
+    "walk.emb.near_words": {"en": "nearest words", "zh": "最近的词"},
+    "walk.emb.map_sample": {
+        "en": "The map draws {shown} of the {v} entries (a fixed sample, plus the labelled "
+        "neighbours); the PCA and the CSV use all of them.",
+        "zh": "图中画出了 {v} 个条目中的 {shown} 个（固定的抽样，加上标出的近邻）；PCA 和 CSV "
+        "使用全部条目。",
     },
     "walk.emb.tokens": {"en": "The sentence's tokens", "zh": "句子的词元"},
     "walk.emb.unknown_note": {
@@ -107,10 +152,11 @@ TEXT = {
     },
     "walk.emb.map": {"en": "Where the tokens sit in the vocabulary", "zh": "词元在词表中的位置"},
     "walk.emb.map_text": {
-        "en": "Grey: all {v} vocabulary entries, each a {d}-dimensional vector, projected to 2-D. "
-        "Red: your sentence. After training, words used alike end up close together.",
-        "zh": "灰点：词表中全部 {v} 个条目，每个都是 {d} 维向量，投影到二维。红点：你的句子。"
-        "训练之后，用法相近的词会靠在一起。",
+        "en": "Grey: the vocabulary's {v} entries, each a {d}-dimensional vector, projected to "
+        "2-D. Red: your sentence; darker grey labels: the words nearest to its tokens. After "
+        "training, words used alike end up close together.",
+        "zh": "灰点：词表中的 {v} 个条目，每个都是 {d} 维向量，投影到二维。红点：你的句子；"
+        "深灰色标签：与句中词元最接近的词。训练之后，用法相近的词会靠在一起。",
     },
     "walk.emb.vocab": {"en": "vocabulary", "zh": "词表"},
     "walk.emb.sentence": {"en": "sentence", "zh": "句子"},
@@ -121,30 +167,71 @@ TEXT = {
         "zh": "与“{token}”的向量方向最接近的词表条目（余弦相似度：1 = 方向相同，0 = 无关）。",
     },
     "walk.emb.unk_neighbours": {
-        "en": "“{token}” is unknown, so these are the neighbours of <unk>.",
-        "zh": "“{token}”是未知词，所以这里显示的是 <unk> 的近邻。",
+        "en": "“{token}” is unknown, so these are the neighbours of the unknown-word token.",
+        "zh": "“{token}”是未知词，所以这里显示的是未知词元的近邻。",
     },
     "walk.emb.cosine": {"en": "cosine similarity", "zh": "余弦相似度"},
     # Page: positional encoding.
     "walk.pe.title": {"en": "Step 2 · Positional encoding", "zh": "第二步 · 定位（位置编码）"},
     "walk.pe.intro": {
-        "en": "Attention itself ignores word order. So each position gets a fixed code made of "
-        "sine and cosine waves (§3.5), added to the token's vector: now the vector also says "
-        "“I am word number 2 of this sentence”.",
-        "zh": "注意力本身不看词序。所以每个位置都有一个由正弦、余弦波组成的固定编码（§3.5），"
-        "加到词元的向量上：这样向量还会说明“我是这句话的第 2 个词”。",
+        "en": "Attention itself ignores word order. So each position gets a vector of its own, "
+        "added to the token's vector: now the vector also says “I am word number 2 of this "
+        "sentence”.",
+        "zh": "注意力本身不看词序。所以每个位置都有一个自己的向量，加到词元的向量上：这样向量"
+        "还会说明“我是这句话的第 2 个词”。",
+    },
+    "walk.pe.sinusoidal": {
+        "en": "In this model that vector is computed, not learned: sine and cosine waves of "
+        "different speeds (§3.5).",
+        "zh": "在这个模型中，这个向量是算出来的，不是学出来的：由快慢不同的正弦、余弦波组成"
+        "（§3.5）。",
+    },
+    "walk.pe.halves_note": {
+        "en": "{model} lays the same waves out differently from the paper: all sines in the "
+        "first half of the dimensions, all cosines in the second half.",
+        "zh": "{model} 对同样的波排列方式与论文不同：前一半维度全是正弦，后一半全是余弦。",
+    },
+    "walk.pe.learned": {
+        "en": "In {model} these vectors are learned: a trained table with one row per position "
+        "(up to {n}), looked up like the words' embeddings. No formula: what you see below are "
+        "the rows as training left them.",
+        "zh": "在 {model} 中，这些向量是学出来的：一张训练得到的表，每个位置一行（最多 {n} 个），"
+        "像词的编码一样查表。没有公式：下面看到的就是训练后留下的各行。",
+    },
+    "walk.pe.no_table": {
+        "en": "{model} adds no position vectors to its tokens (its positions are “{kind}”, "
+        "applied inside attention), so there is nothing to draw on this page.",
+        "zh": "{model} 不在词元上加位置向量（它的位置方式是“{kind}”，在注意力内部起作用），"
+        "所以本页没有可画的内容。",
+    },
+    "walk.pe.matrix_learned": {
+        "en": "One row per position of your sentence ({n} tokens), one column per dimension, "
+        "exactly as the model stores them. Learned rows need not look like waves, but "
+        "neighbouring positions often end up alike.",
+        "zh": "你的句子（{n} 个词元）每个位置一行，每个维度一列，与模型中存储的完全一样。学到的"
+        "行不一定像波，但相邻位置往往会变得相似。",
     },
     "walk.pe.formula_note": {
         "en": "pos = position, i = pair of dimensions, d_model = {d}. Nothing here is learned.",
         "zh": "pos = 位置，i = 第几对维度，d_model = {d}。这里没有任何需要学习的参数。",
     },
     "walk.pe.matrix": {"en": "The PE matrix", "zh": "位置编码矩阵"},
+    "walk.pe.matrix_learned_title": {"en": "The learned position rows", "zh": "学到的位置行"},
     "walk.pe.matrix_text": {
         "en": "One row per position, one column per dimension. Left columns swing fast, right "
         "columns slowly, like the hands of a clock: together they give every position its own "
         "pattern. The dashed line marks the end of your sentence.",
         "zh": "每行一个位置，每列一个维度。左边的列变化快，右边的列变化慢，就像钟表的指针："
         "组合起来，每个位置都有独一无二的图案。虚线标出你的句子在哪里结束。",
+    },
+    "walk.pe.matrix_text_halves": {
+        "en": "One row per position, one column per dimension: sines in the left half, cosines "
+        "in the right. Within each half, left columns swing fast and right ones slowly, like "
+        "the hands of a clock: together they give every position its own pattern. The dashed "
+        "line marks the end of your sentence.",
+        "zh": "每行一个位置，每列一个维度：左半边是正弦，右半边是余弦。每一半里，左边的列变化"
+        "快，右边的列变化慢，就像钟表的指针：组合起来，每个位置都有独一无二的图案。虚线标出"
+        "你的句子在哪里结束。",
     },
     "walk.pe.matrix_check": {
         "en": "Computed from the formula; equals the model's own encoding of your sentence "
@@ -155,38 +242,54 @@ TEXT = {
     "walk.pe.waves": {"en": "The waves", "zh": "波形"},
     "walk.pe.dims": {"en": "Dimensions", "zh": "维度"},
     "walk.pe.waves_text": {
-        "en": "Each dimension is a wave over positions: even dimensions sine, odd ones cosine. "
-        "Dimension {dim} repeats every {length:.1f} positions. Red dots: your sentence's tokens.",
-        "zh": "每个维度都是一条随位置变化的波：偶数维是正弦，奇数维是余弦。第 {dim} 维每 "
-        "{length:.1f} 个位置重复一次。红点：你句子中的词元。",
+        "en": "Each dimension is a wave over positions. Dimension {dim} is a {kind} wave that "
+        "repeats every {length:.1f} positions. Red dots: your sentence's tokens.",
+        "zh": "每个维度都是一条随位置变化的波。第 {dim} 维是 {kind} 波，每 {length:.1f} 个位置"
+        "重复一次。红点：你句子中的词元。",
     },
-    "walk.pe.sum": {"en": "Embedding + PE = input", "zh": "编码 + 位置编码 = 输入"},
+    "walk.pe.waves_learned": {
+        "en": "The chosen dimensions of the learned rows, position by position. Red dots: your "
+        "sentence's tokens.",
+        "zh": "学到的各行在所选维度上的值，逐个位置画出。红点：你句子中的词元。",
+    },
+    "walk.pe.sum": {"en": "Embedding + position = input", "zh": "编码 + 位置 = 输入"},
     "walk.pe.sum_text": {
-        "en": "The vector the encoder reads for “{token}” at position {pos}: its embedding plus "
-        "the code of position {pos}.",
-        "zh": "编码器为位置 {pos} 上的“{token}”读入的向量：它的编码加上位置 {pos} 的编码。",
+        "en": "The vector the first layer reads for “{token}” at position {pos}: its embedding "
+        "plus the vector of position {pos}.",
+        "zh": "第一层为位置 {pos} 上的“{token}”读入的向量：它的编码加上位置 {pos} 的向量。",
     },
     "walk.pe.row_embed": {"en": "embedding ×√d", "zh": "编码 ×√d"},
+    "walk.pe.row_embed_plain": {"en": "embedding", "zh": "编码"},
     "walk.pe.row_pe": {"en": "+ PE", "zh": "+ 位置编码"},
+    "walk.pe.row_pos": {"en": "+ position", "zh": "+ 位置"},
     "walk.pe.row_input": {"en": "= input", "zh": "= 输入"},
-    "walk.pe.sum_check": {
-        "en": "Checked on the model: max |embedding + PE − input| = {diff:.1e}.",
-        "zh": "在模型上核对：最大 |编码 + 位置编码 − 输入| = {diff:.1e}。",
+    "walk.pe.row_sum": {"en": "= sum", "zh": "= 和"},
+    "walk.pe.row_normed": {"en": "input (after LayerNorm)", "zh": "输入（LayerNorm 之后）"},
+    "walk.pe.sum_normed": {
+        "en": "This model also adds a token-type row and normalises the sum (LayerNorm), so the "
+        "input is not the plain sum: no equality to check here.",
+        "zh": "这个模型还会加上词元类型行并对和做归一化（LayerNorm），所以输入不是简单的和："
+        "这里没有等式可核对。",
     },
-    "walk.pe.before_after": {"en": "Before and after adding PE", "zh": "加上位置编码前后"},
+    "walk.pe.sum_check": {
+        "en": "Checked on the model: max |embedding + position − input| = {diff:.1e}.",
+        "zh": "在模型上核对：最大 |编码 + 位置 − 输入| = {diff:.1e}。",
+    },
+    "walk.pe.before_after": {"en": "Before and after adding positions",
+                             "zh": "加上位置向量前后"},
     "walk.pe.before": {"en": "embedding", "zh": "编码"},
-    "walk.pe.after": {"en": "embedding + PE", "zh": "编码 + 位置编码"},
+    "walk.pe.after": {"en": "embedding + position", "zh": "编码 + 位置"},
     "walk.pe.ba_text": {
         "en": "Hollow: the tokens' embeddings. Filled: the same tokens after adding their "
-        "position's code. Both sets share one PCA, so the axes are the same.",
-        "zh": "空心：词元的编码。实心：加上位置编码之后的同一批词元。两组点共用一次 PCA，"
+        "position's vector. Both sets share one PCA, so the axes are the same.",
+        "zh": "空心：词元的编码。实心：加上位置向量之后的同一批词元。两组点共用一次 PCA，"
         "所以坐标轴相同。",
     },
     "walk.pe.repeat": {
-        "en": "“{token}” appears at positions {a} and {b}. Before PE the two copies are the same "
-        "point (distance {before:.3f}); after PE they are {after:.2f} apart: the model can tell "
-        "them apart.",
-        "zh": "“{token}”出现在位置 {a} 和 {b}。加位置编码前，两个副本是同一个点（距离 "
+        "en": "“{token}” appears at positions {a} and {b}. Before positions are added the two "
+        "copies are the same point (distance {before:.3f}); after, they are {after:.2f} apart: "
+        "the model can tell them apart.",
+        "zh": "“{token}”出现在位置 {a} 和 {b}。加位置向量前，两个副本是同一个点（距离 "
         "{before:.3f}）；加上之后相距 {after:.2f}：模型能区分它们了。",
     },
     "walk.pe.repeat_demo": {
@@ -200,6 +303,13 @@ TEXT = {
         "neighbours look alike, distant positions do not.",
         "zh": "两个位置编码的点积。对角线上最大（{top:.0f} = d_model/2），而且只取决于两个位置"
         "相距多远：相邻的位置相似，相距远的位置不相似。",
+    },
+    "walk.pe.similarity_learned": {
+        "en": "The cosine similarity of the learned vectors of two positions (their directions: "
+        "the rows differ in length). Nothing forces a pattern here; whatever structure you "
+        "see, training put there.",
+        "zh": "两个位置所学向量的余弦相似度（比较方向：各行长度不同）。这里没有任何强制的规律；"
+        "你看到的结构都是训练留下的。",
     },
     # Page: self-attention, step by step.
     "walk.sa.title": {"en": "Step 3 · Self-attention, step by step",
@@ -216,7 +326,23 @@ TEXT = {
         "en": "“{token}” (position {pos}) as it enters layer {layer}: {source}.",
         "zh": "位置 {pos} 上的“{token}”进入第 {layer} 层时的向量：{source}。",
     },
-    "walk.sa.src_input": {"en": "embedding + PE", "zh": "编码 + 位置编码"},
+    "walk.sa.src_input": {"en": "embedding + position", "zh": "编码 + 位置"},
+    "walk.sa.src_input_normed": {"en": "LayerNorm(embedding + position + token type)",
+                                 "zh": "LayerNorm(编码 + 位置 + 词元类型)"},
+    "walk.sa.pre_ln": {
+        "en": "{model} is a pre-LN model: before attention, the block normalises x with its own "
+        "LayerNorm (γ, β from the model, ε = {eps:g}), and W_Q, W_K, W_V multiply that x̂. "
+        "We recompute the LayerNorm here too.",
+        "zh": "{model} 是前置 LN（pre-LN）模型：在注意力之前，模块先用它自己的 LayerNorm（γ、β "
+        "取自模型，ε = {eps:g}）把 x 归一化，W_Q、W_K、W_V 乘的是这个 x̂。这里也重新计算了这个 "
+        "LayerNorm。",
+    },
+    "walk.sa.tolerance": {
+        "en": "The model computes in float32 and we recompute in float64, so the two never agree "
+        "to the last digit: we call them equal when they differ by less than {tol:.0e}.",
+        "zh": "模型用 float32 计算，我们用 float64 重算，所以两者不会完全一致：差值小于 "
+        "{tol:.0e} 时我们就认为相等。",
+    },
     "walk.sa.src_prev": {"en": "the output of layer {prev}", "zh": "第 {prev} 层的输出"},
     "walk.sa.src_cross": {
         "en": "queries come from the decoder (after its self-attention), keys and values from "
@@ -258,8 +384,10 @@ TEXT = {
         "zh": "这里没有被掩码的键：每个词元都可以关注句子中的所有词元。",
     },
     "walk.sa.mask_some": {
-        "en": "{n} of {total} keys are masked (score set to −∞, weight exactly 0): {why}",
-        "zh": "{total} 个键中有 {n} 个被掩码（分数设为 −∞，权重正好为 0）：{why}",
+        "en": "{n} of {total} keys are masked (score set to −∞, or to a huge negative number, "
+        "so the weight is exactly 0): {why}",
+        "zh": "{total} 个键中有 {n} 个被掩码（分数设为 −∞ 或一个极大的负数，所以权重正好为 0）："
+        "{why}",
     },
     "walk.sa.mask_future": {
         "en": "the decoder may not look at tokens it has not written yet (§3.2.3).",
@@ -363,6 +491,16 @@ TEXT = {
         "PCA，所以看到的移动是真实的：注意力把词元拉向它读取信息的那些词元。",
     },
     "walk.vs.side": {"en": "Which side", "zh": "哪一侧"},
+    "walk.vs.hidden": {
+        "en": "Hidden: {tokens}. The PCA is fitted on the other tokens only.",
+        "zh": "已隐藏：{tokens}。PCA 只用其余词元拟合。",
+    },
+    "walk.vs.pre_ln": {
+        "en": "In a pre-LN model (GPT-2) the stream itself is never normalised, so vectors "
+        "tend to grow layer by layer; the paths stretch accordingly.",
+        "zh": "在前置 LN（pre-LN）模型（GPT-2）中，残差流本身从不归一化，向量往往逐层变长；"
+        "路径也随之拉长。",
+    },
     "walk.vs.side_enc": {"en": "Encoder · 编码器", "zh": "Encoder · 编码器"},
     "walk.vs.side_dec": {"en": "Decoder · 解码器", "zh": "Decoder · 解码器"},
     "walk.vs.substeps": {"en": "Show each sub-layer", "zh": "显示每个子层"},
@@ -382,7 +520,7 @@ TEXT = {
         "之后上升的线：说明那个词元的信息被混合进来了。",
     },
     "walk.stage.embed": {"en": "embedding", "zh": "编码"},
-    "walk.stage.pe": {"en": "+ PE", "zh": "+ 位置"},
+    "walk.stage.pe": {"en": "+ position", "zh": "+ 位置"},
     "walk.stage.attn": {"en": "L{n} attention", "zh": "第{n}层 注意力"},
     "walk.stage.cross": {"en": "L{n} cross-attn", "zh": "第{n}层 交叉注意力"},
     "walk.stage.ffn": {"en": "L{n} feed-forward", "zh": "第{n}层 前馈"},
