@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explainer.contract import ContractError
 from explainer.trace import MODEL_LOCK
+from models.adapters.ours import OursAdapter
 from models.beam import beam_search
-from models.tokenizer import Tokenizer, detect_target
-from models.transformer import Transformer
+from models.tokenizer import detect_target
 
 __all__ = ["BeamTrace", "beam_trace"]
 
@@ -56,8 +57,7 @@ class BeamTrace:
 
 
 def beam_trace(
-    model: Transformer,
-    tokenizer: Tokenizer,
+    adapter,
     sentence: str,
     target: str | None = None,
     *,
@@ -67,9 +67,15 @@ def beam_trace(
 ) -> BeamTrace:
     """Translate ``sentence`` with beam search and return every step's kept candidates.
 
+    Beam search is written for our own Transformer (``models/beam.py``); other models say so.
+
     Raises:
         InputError: empty text or an unknown target (as ``trace`` does).
+        ContractError: the adapter is not our own encoder–decoder.
     """
+    if not isinstance(adapter, OursAdapter):
+        raise ContractError("beam search is shown for our own translation model only")
+    model, tokenizer = adapter.model, adapter.tokenizer
     target = target or detect_target(sentence if isinstance(sentence, str) else "")
     start_id = tokenizer.start_id(target)
     enc = tokenizer.encode(sentence, model.cfg.max_len)
