@@ -115,7 +115,7 @@ def test_twenty_sessions_at_once_each_see_their_own_tokens_and_share_an_unchange
             at.run()
             found += [f"first run: {p}" for p in session_problems(at, first_sentence(i))]
             if i % 2:
-                at.sidebar.radio(key="model").set_value("untrained")
+                at.sidebar.selectbox(key="model").set_value("untrained")
             at.sidebar.text_input(key="s").set_value(second_sentence(i))
             type_together.wait()
             at.run()
