@@ -4,6 +4,8 @@
     python -m bench --quick           # no browser, no 20-session memory run, no 512-token pages
     python -m bench --write-readme    # also put the table into README between the bench markers
     python -m bench --one-thread      # torch on one thread (OMP_NUM_THREADS=1), app server too
+    python -m bench --bertviz         # only: BertViz's model_view vs our multi-head page
+                                      # (pip install -r bench/requirements.txt; bench/bertviz.py)
 
 Rows: cold start (imports + model load), trace time at 5/64/128/512 source tokens, every page's
 warm script time under AppTest at 5 and 128 tokens and whether it renders at 512, the browser's
@@ -37,7 +39,18 @@ def parse_args(argv):
     parser.add_argument("--one-thread", action="store_true",
                         help="run torch on one thread here and in the app server")
     parser.add_argument("--readme", type=Path, default=ROOT / "README.md", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    parser.add_argument("--bertviz", action="store_true",
+                        help="run only the BertViz model_view vs multi-head page comparison")
+    parser.add_argument("--bertviz-model", default="all-MiniLM-L6-v2", metavar="NAME",
+                        help="the app's model name for our side (default: %(default)s)")
+    parser.add_argument("--bertviz-sizes", default="6,64,128,256,512", metavar="N,N,…",
+                        help="token counts, [CLS] and [SEP] included (default: %(default)s)")
+    parser.add_argument("--bertviz-timeout", type=float, default=90.0, metavar="S",
+                        help="seconds a page may take to draw, per run (default: %(default)s)")
+    args = parser.parse_args(argv)
+    if args.bertviz and args.write_readme:
+        parser.error("--bertviz prints its own table; README's markers hold the main one")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     load_before = os.getloadavg()
+    if args.bertviz:
+        from bench.bertviz import table
+
+        sizes = tuple(int(n) for n in args.bertviz_sizes.split(","))
+        print(table(sizes, args.bertviz_model, args.bertviz_timeout, os.environ.copy(),
+                    load_before))
+        return 0
 
     from bench.measure import (
         browser_times,
