@@ -27,7 +27,13 @@ from models.device import pick_device
 from models.tokenizer import Tokenizer, tokenize
 from models.transformer import Transformer
 from training.corpus import TEST_FRACTION, exclusion_set, sample_pairs, seed_pairs
-from training.evaluate import CLASSROOM_FILE, evaluate_heldout, load_classroom
+from training.evaluate import (
+    CLASSROOM_FILE,
+    NATURAL_FILE,
+    evaluate_heldout,
+    load_classroom,
+    natural_sentences,
+)
 
 COMMAND = "python -m training.train"  # how training.json's command starts
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,11 +128,27 @@ def _collate(items, pad_id: int, eos_id: int) -> Batch:
     return Batch(src, tgt_in, tgt_out, n)
 
 
-def train(args: argparse.Namespace) -> dict:
+def training_exclusion() -> frozenset[str]:
+    """Normalised sentences training must not see: both hand-written test sets (the classroom
+    sentences and the natural set), sources and every accepted translation."""
+    kept_out = natural_sentences() if NATURAL_FILE.is_file() else []
+    if CLASSROOM_FILE.is_file():
+        rows = load_classroom(CLASSROOM_FILE)
+        kept_out += [r["source"] for r in rows] + [r["target"] for r in rows]
+    return exclusion_set(kept_out)
+
+
+def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
+          init: dict[str, torch.Tensor] | None = None) -> dict:
     """Train, save the checkpoint folder, and return what was written to training.json.
 
     Args:
         args: the options of :func:`training.train.parse_args` (``--out`` is the folder).
+        tokenizer: a fixed vocabulary instead of one built from the drawn corpus (the
+            pre-training comparison uses the shipped model's, which the MLM's extends).
+        init: parameters that replace the seeded random ones before the first step, by name
+            (e.g. ``embed.weight`` and ``enc.*`` from a pre-trained encoder); each must exist
+            in the model with the same shape.
     """
     t_start = time.time()
     cpu_start = time.process_time()
@@ -139,13 +161,11 @@ def train(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
 
     # -- data ---------------------------------------------------------------------------------
-    exclude = frozenset()
-    if not args.no_exclude_classroom and CLASSROOM_FILE.is_file():
-        rows = load_classroom(CLASSROOM_FILE)
-        exclude = exclusion_set([r["source"] for r in rows] + [r["target"] for r in rows])
+    exclude = frozenset() if args.no_exclude_classroom else training_exclusion()
     pairs = sample_pairs(args.pairs, seed=args.seed, split="train", exclude=exclude)
     pairs += seed_pairs() * 20  # the article's two sentences are the app's defaults
-    tokenizer = Tokenizer.from_corpus(s for p in pairs for s in (p.en, p.zh))
+    if tokenizer is None:
+        tokenizer = Tokenizer.from_corpus(s for p in pairs for s in (p.en, p.zh))
     examples = build_examples(pairs, tokenizer, args.max_train_len)
     t_data = time.time() - t_start
 
@@ -154,6 +174,8 @@ def train(args: argparse.Namespace) -> dict:
                       n_layers=args.layers, d_ff=args.d_ff, max_len=args.max_len,
                       dropout=args.dropout, pad_id=tokenizer.pad_id)
     model = Transformer(cfg).to(device)
+    if init:
+        load_initial(model, init)
     # §5.3: Adam with β1 = 0.9, β2 = 0.98, ε = 1e-9; the rate is set every step below.
     optimizer = torch.optim.Adam(model.parameters(), lr=0.0, betas=(0.9, 0.98), eps=1e-9)
 
@@ -278,6 +300,22 @@ def train(args: argparse.Namespace) -> dict:
     }
     save_checkpoint(args.out, model, tokenizer, training)
     return training
+
+
+def load_initial(model: Transformer, init: dict[str, torch.Tensor]) -> None:
+    """Copy ``init``'s tensors into the model's parameters of the same names.
+
+    Raises:
+        ValueError: a name the model lacks, or a shape that differs.
+    """
+    own = model.state_dict()
+    for name, value in init.items():
+        if name not in own or own[name].shape != value.shape:
+            raise ValueError(f"initial weight {name} {tuple(value.shape)} does not fit the "
+                             f"model ({tuple(own[name].shape) if name in own else 'no such'})")
+    with torch.no_grad():
+        for name, value in init.items():
+            own[name].copy_(value)
 
 
 def _load_average() -> float | None:

@@ -90,7 +90,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="also score 200 held-out sentences per direction every N steps "
                         "(0: only at the end); recorded in training.json under evals")
     p.add_argument("--no-exclude-classroom", action="store_true",
-                   help="do not keep training/data/classroom_sentences.tsv out of training")
+                   help="do not keep training/data/classroom_sentences.tsv and "
+                        "natural_sentences.tsv out of training")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     args = p.parse_args(argv)
     if args.max_train_len > args.max_len:

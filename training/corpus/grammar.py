@@ -9,7 +9,7 @@ randomness comes from one ``random.Random``, so a seed fixes every sentence.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from training.corpus.lexicon import (
     ADJECTIVES,
@@ -24,11 +24,13 @@ from training.corpus.lexicon import (
     PHRASES,
     PLACES,
     PRONOUNS,
+    SPOTS,
     TIME_WORDS,
     TRANSITIVE,
     WEATHER,
     Adjective,
     Noun,
+    Spot,
     TimeWord,
     Verb,
     Z,
@@ -84,6 +86,10 @@ class Grammar:
         self._cache: dict = {}
         self.attr_person = [a for a in ADJECTIVES if "person" in a.tags and a.attr.endswith("的")]
         self.activity_places = [p for p in PLACES if "activity" in p.tags]
+        self.work_places = [p for p in PLACES if p.tags & {"activity", "work"}]
+        # Set when a form is drawn whose Chinese also has another English (the cup / cups both
+        # 杯子): the sentence is then taught English -> Chinese only (see Patterns.sentence).
+        self.one_way = False
         self.countries = [p for p in PLACES if "country" in p.tags]
         self.by_kind: dict[str, list[TimeWord]] = {}
         for t in TIME_WORDS:
@@ -129,12 +135,29 @@ class Grammar:
         p = self.pick([p for p in PRONOUNS if p.id not in clash])
         return p.poss, zh(p.zh + "的"), p.id
 
+    def spot(self, tags: frozenset[str], exclude: str = "") -> tuple[str, Z, str]:
+        """(English, Chinese, id) of a spot next to a thing: on the chair / 椅子上, in my
+        schoolbag / 我的书包里, in the tree / 树上. ``tags``: which spots (surface, container,
+        perch, board); ``exclude``: a noun id that must not be the landmark (a desk on the desk)."""
+        spots: list[Spot] = self._cached(("spots", tags), lambda: [
+            s for s in SPOTS if s.tags & tags])
+        while True:  # a tree is never in the tree: draw again when only the excluded fits
+            spot = self.pick(spots)
+            nouns = [n for n in self.nouns(spot.tags & tags) if n.id != exclude]
+            if nouns:
+                break
+        noun = self.pick(nouns)
+        if noun.clf and self.rng.random() < 0.2:
+            poss, poss_zh, _ = self.possessor()
+            return f"{spot.prep} {poss} {noun.en}", poss_zh + noun.zh + spot.zh, "spot:" + noun.en
+        return f"{spot.prep} the {noun.en}", zh(noun.zh + spot.zh), "spot:" + noun.en
+
     # -- subjects -----------------------------------------------------------------------------
     def person_subject(self, allow_plural_np: bool = True) -> NP:
         forms = {"pronoun": 5, "name": 4, "adj_name": 1, "the_role": 1.2, "the_adj_role": 0.4,
-                 "kin": 1.5, "this_role": 0.4}
+                 "kin": 1.5, "this_role": 0.4, "poss_role": 0.4}
         if allow_plural_np:
-            forms.update({"the_roles": 0.4, "two_names": 0.4})
+            forms.update({"the_roles": 0.4, "two_names": 0.4, "two_roles": 0.15})
         form = self.weighted(forms)
         if form == "pronoun":
             p = self.pick(PRONOUNS)
@@ -155,6 +178,14 @@ class Grammar:
         noun = self.pick(self.nouns({"role"}))
         if form == "the_role":
             return NP(f"the {noun.en}", zh(noun.zh), noun.id, "3sg", PERSON)
+        if form == "poss_role":  # our teacher / 我们的老师 (我们老师 is read as the same)
+            poss, poss_zh, _ = self.possessor()
+            return NP(f"{poss} {noun.en}", Z(poss_zh.c + noun.zh, poss_zh.c[:-1] + noun.zh),
+                      noun.id, "3sg", PERSON)
+        if form == "two_roles":  # the boys and girls / 男孩们和女孩们
+            other = self.pick([n for n in self.nouns({"role"}) if n is not noun])
+            return NP(f"the {noun.plural} and {other.plural}",
+                      zh(f"{noun.zh}们和{other.zh}们"), noun.id, "pl", PERSON)
         if form == "the_roles":
             return NP(f"the {noun.plural}", zh(noun.zh + "们"), noun.id, "pl", PERSON)
         if form == "this_role":
@@ -182,12 +213,28 @@ class Grammar:
         forms = {"the": 3, "the_adj": 1} if adjective else {"the": 3}
         if noun.clf and not noun.unit:
             forms.update({"this": 1, "my": 1})
+            if adjective and self.adjectives_for(noun, True):
+                forms.update({"this_adj": 0.4, "my_adj": 0.4})  # this small dog / 这只小狗
+            if noun.countable:
+                forms["num"] = 0.3  # two cats are on the chair / 两只猫在椅子上
         if noun.unit:
             forms = {"the": 1}
         if noun.bare:  # the door
             forms = {"the": 1}
         form = self.weighted(forms)
         agr = "pl" if noun.en in ("shoes", "clothes", "vegetables", "noodles") else "3sg"
+        if form == "num":
+            en, num_zh = self.pick(NUMBERS[:7])
+            return NP(f"{en} {noun.plural}", zh(num_zh + noun.clf + noun.zh), noun.id, "pl",
+                      ntags)
+        if form in ("this_adj", "my_adj"):
+            a = self.pick(self.adjectives_for(noun, True))
+            if form == "this_adj":
+                this, this_zh = self.pick([("this", "这"), ("that", "那")])
+                return NP(f"{this} {a.en} {noun.en}", zh(this_zh + noun.clf + a.attr + noun.zh),
+                          noun.id, agr, ntags)
+            poss, poss_zh, _ = self.possessor()
+            return NP(f"{poss} {a.en} {noun.en}", poss_zh + a.attr + noun.zh, noun.id, agr, ntags)
         if form == "the_adj":
             adjs = self.adjectives_for(noun, True)
             if not adjs:
@@ -247,27 +294,44 @@ class Grammar:
         if form == "poss":
             poss, poss_zh, _ = self.possessor()
             return NP(f"{poss} {noun.en}", poss_zh + noun.zh, noun.id)
+        if form == "the":  # feed the cat / 喂猫; 猫 alone reads "cats", so one way only
+            self.one_way = True
+            return NP(f"the {noun.en}", zh(noun.zh), noun.id)
+        if form == "poss_pl":  # open your books / 打开你的书 (which reads "your book")
+            self.one_way = True
+            poss, poss_zh, _ = self.possessor()
+            return NP(f"{poss} {noun.plural}", poss_zh + noun.zh, noun.id)
         adjectives = self.adjectives_for(noun, True)
         if not adjectives:
             return self.noun_object(noun, form="a")
         a = self.pick(adjectives)
         if form == "adj_a":
             return NP(_a(f"{a.en} {noun.en}"), zh("一" + noun.clf + a.attr + noun.zh), noun.id)
+        if form == "num_adj":  # three small ducks / 三只小鸭子
+            en, num_zh = self.pick(NUMBERS[:7])
+            return NP(f"{en} {a.en} {noun.plural}", zh(num_zh + noun.clf + a.attr + noun.zh),
+                      noun.id)
+        if form == "the_adj":  # feed the small fish / 喂小鱼 (one way, as "the")
+            self.one_way = True
+            return NP(f"the {a.en} {noun.en}", zh(a.attr + noun.zh), noun.id)
         return NP(f"{a.en} {noun.plural}", zh(a.attr + noun.zh), noun.id)  # adj_bare
 
     def object_forms(self, noun: Noun, verb: Verb | None) -> dict[str, float]:
         if noun.countable:
-            forms = {"bare": 3, "a": 3, "num": 1, "this": 1, "poss": 1}
+            forms = {"bare": 3, "a": 3, "num": 1, "this": 1, "poss": 1, "the": 1, "poss_pl": 0.3}
             if self.adjectives_for(noun, True):
-                forms.update({"adj_a": 1, "adj_bare": 0.7})
+                forms.update({"adj_a": 1, "adj_bare": 0.7, "num_adj": 0.4, "the_adj": 0.4})
         elif noun.unit:
             forms = {"bare": 3, "a": 2}
         else:
             forms = {"bare": 1}
-        if verb is not None and "nobare" in verb.flags:
-            forms = {k: v for k, v in forms.items() if k not in ("bare", "adj_bare")}
+        if verb is not None and "nobare" in verb.flags:  # 唱歌 is "sing", so no "the song"
+            forms = {k: v for k, v in forms.items()
+                     if k not in ("bare", "adj_bare", "the", "the_adj")}
         if verb is not None and verb.base == "have" and len(forms) > 1:
             forms.pop("bare", None)  # "I have dogs" is odd; "I have a dog" is not
+            for form in ("the", "the_adj", "poss_pl"):  # nor is "I have the dog"
+                forms.pop(form, None)
         return forms or {"bare": 1}
 
     def object_for(self, verb: Verb, subject: NP) -> tuple[NP, Noun | None]:
@@ -298,7 +362,9 @@ class Grammar:
                 return False
             if purpose == "skill" and "skill" not in v.flags:
                 return False
-            if purpose in ("active", "skill") and "stative" in v.flags:
+            if purpose in ("active", "skill", "permit") and "stative" in v.flags:
+                return False
+            if purpose == "permit" and "skill" in v.flags:  # can I go? 可以; can you swim? 会
                 return False
             if purpose in ("what", "who") and purpose not in v.flags:
                 return False
@@ -334,11 +400,17 @@ class Grammar:
         return self.with_place(vp, subject)
 
     def with_place(self, vp: VP, subject: NP) -> VP:
-        """Sometimes add where it happens: at school <-> 在学校 (before the verb in Chinese)."""
+        """Sometimes add where it happens: at school <-> 在学校, on the bed <-> 在床上 (before the
+        verb in Chinese); people work at work places too (在医院工作)."""
         if "place" in vp.verb.flags and "person" in subject.tags and self.rng.random() < 0.2:
-            place = self.pick(self.activity_places)
+            place = self.pick(self.work_places if vp.verb.base == "work"
+                              else self.activity_places)
             return VP(vp.verb, vp.obj_id, vp.rest + " " + place.at, vp.zh, vp.zh_past,
                       place=zh("在" + place.zh_at), noun=vp.noun, obj=vp.obj)
+        if "spot" in vp.verb.flags and self.rng.random() < 0.12:
+            en, spot_zh, _ = self.spot(frozenset({"surface", "perch", "board"}))
+            return VP(vp.verb, vp.obj_id, vp.rest + " " + en, vp.zh, vp.zh_past,
+                      place="在" + spot_zh, noun=vp.noun, obj=vp.obj)
         return vp
 
 
@@ -358,6 +430,11 @@ class VP:
     @property
     def progressive_ok(self) -> bool:
         return not (self.verb.flags & {"stative", "noprog"}) and not self.place.c
+
+    @property
+    def progressive_place_ok(self) -> bool:
+        """A progressive with a place (they are playing football in the park) is fine too."""
+        return not (self.verb.flags & {"stative", "noprog"})
 
     @property
     def past_ok(self) -> bool:
@@ -381,6 +458,11 @@ class Sentence:
     question: bool = False
     fixed: bool = False  # a whole phrase, memorised; never held out
     en_alt: str = ""  # an accepted English variant (read only)
+    # English -> Chinese only: the Chinese also translates another English sentence (他们在公园
+    # 踢足球 is "they play football in the park"); zh_read, when given, is an unambiguous
+    # Chinese (他们正在公园踢足球) taught Chinese -> English instead.
+    one_way: bool = False
+    zh_read: Z | None = None
 
 
 def _verb_form(agr: str, vp: VP) -> str:
@@ -402,7 +484,15 @@ def present(s: NP, vp: VP) -> Sentence:
 
 
 def progressive(s: NP, vp: VP, now: bool = False) -> Sentence:
-    """Smart John is singing / 聪明的约翰在唱歌 (正在 is read as the same)."""
+    """Smart John is singing / 聪明的约翰在唱歌 (正在 is read as the same).
+
+    With a place, Chinese says it as the present does (they are playing football in the park /
+    他们在公园踢足球), so that pair goes one way; 他们正在公园踢足球 is read as the progressive.
+    """
+    if vp.place.c:
+        return Sentence(f"{s.en} {_be(s.agr)} {vp.en('ing')}", s.zh + vp.place + vp.zh,
+                        _key(s, vp), "progressive", one_way=True,
+                        zh_read=s.zh + "正" + vp.place + vp.zh)  # 正 + 在公园
     if now:
         return Sentence(f"{s.en} {_be(s.agr)} {vp.en('ing')} now", s.zh + "现在在" + vp.zh,
                         _key(s, vp), "progressive")
@@ -471,7 +561,16 @@ class Patterns(Grammar):
 
     def sentence(self) -> Sentence:
         pattern = self.weighted(self.WEIGHTS)
-        return getattr(self, "p_" + pattern)()
+        self.one_way = False
+        sentence = getattr(self, "p_" + pattern)()
+        if self.one_way:  # a one-way form was drawn: nothing of it may be taught back
+            sentence = replace(sentence, one_way=True, zh_read=None)
+        return sentence
+
+    def front(self) -> bool:
+        """Whether a time word goes first: last week they bought apples / 上个星期他们买了苹果
+        (and after the subject when it does not: they bought apples last week / 他们上个星期…)."""
+        return self.rng.random() < 0.35
 
     # -- verb tenses --------------------------------------------------------------------------
     def _s_vp(self, purpose: str = "") -> tuple[NP, VP]:
@@ -490,6 +589,9 @@ class Patterns(Grammar):
         t = self.time("habit", "freq")
         if t.kind == "freq":  # he often plays football / 他经常踢足球
             en = f"{s.en} {t.en} {_verb_form(s.agr, vp)}"
+        elif self.front():  # every morning I drink milk / 每天早上我喝牛奶
+            return Sentence(f"{t.en} {s.en} {_verb_form(s.agr, vp)}",
+                            t.zh + s.zh + vp.place + vp.zh, self._key(s, vp), "habit")
         else:  # we go to school every day / 我们每天去学校
             en = f"{s.en} {_verb_form(s.agr, vp)} {t.en}"
         return Sentence(en, s.zh + t.zh + vp.place + vp.zh, self._key(s, vp), "habit")
@@ -497,16 +599,22 @@ class Patterns(Grammar):
     def p_progressive(self) -> Sentence:
         s, vp = self._s_vp()
         for _ in range(20):
-            if vp.progressive_ok:
+            if vp.progressive_place_ok:
                 break
             s, vp = self._s_vp("active")
-        if not vp.progressive_ok:
+        if not vp.progressive_place_ok:
             return self.p_present()
-        return progressive(s, vp, now=self.rng.random() < 0.15)
+        return progressive(s, vp, now=not vp.place.c and self.rng.random() < 0.15)
 
     def p_past(self) -> Sentence:
         s, vp = self._s_vp("active")
+        if self.rng.random() < 0.2:  # I bought a new pen / 我买了一支新笔 (no time word)
+            return Sentence(f"{s.en} {vp.en('past')}", s.zh + vp.place + vp.zh_past,
+                            self._key(s, vp), "past_plain")
         t = self.time("past")
+        if self.front():  # yesterday we went to the zoo / 昨天我们去了动物园
+            return Sentence(f"{t.en} {s.en} {vp.en('past')}",
+                            t.zh + s.zh + vp.place + vp.zh_past, self._key(s, vp), "past")
         # I ate an apple yesterday / 我昨天吃了一个苹果
         return Sentence(f"{s.en} {vp.en('past')} {t.en}", s.zh + t.zh + vp.place + vp.zh_past,
                         self._key(s, vp), "past")
@@ -515,12 +623,15 @@ class Patterns(Grammar):
         s, vp = self._s_vp("active")
         t = self.time("future")
         neg = self.rng.random() < 0.25
-        if neg:  # I will not go to school tomorrow / 我明天不去学校
-            return Sentence(f"{s.en} will not {vp.en('base')} {t.en}",
-                            s.zh + t.zh + "不" + vp.place + vp.zh, self._key(s, vp), "future")
+        body = (zh("不") if neg else zh("~要")) + vp.place + vp.zh
+        will = "will not" if neg else "will"
+        if self.front():  # tomorrow we will go to the park / 明天我们去公园
+            return Sentence(f"{t.en} {s.en} {will} {vp.en('base')}", t.zh + s.zh + body,
+                            self._key(s, vp), "future")
         # I will go to Beijing tomorrow / 我明天去北京 (要 is read as the same)
-        return Sentence(f"{s.en} will {vp.en('base')} {t.en}",
-                        s.zh + t.zh + zh("~要") + vp.place + vp.zh, self._key(s, vp), "future")
+        # I will not go to school tomorrow / 我明天不去学校
+        return Sentence(f"{s.en} {will} {vp.en('base')} {t.en}", s.zh + t.zh + body,
+                        self._key(s, vp), "future")
 
     def p_negation(self) -> Sentence:
         s, vp = self._s_vp()
@@ -531,6 +642,10 @@ class Patterns(Grammar):
                             s.zh + zh("没有~没") + "在" + vp.zh, self._key(s, vp), "negation")
         if tense == "past" and vp.past_ok:
             t = self.time("past")
+            if self.front():  # this morning I did not eat / 今天早上我没有吃
+                return Sentence(f"{t.en} {s.en} did not {vp.en('base')}",
+                                t.zh + s.zh + zh("没有~没") + vp.place + vp.zh, self._key(s, vp),
+                                "negation")
             # I did not eat apples yesterday / 我昨天没有吃苹果
             return Sentence(f"{s.en} did not {vp.en('base')} {t.en}",
                             s.zh + t.zh + zh("没有~没") + vp.place + vp.zh, self._key(s, vp),
@@ -557,19 +672,28 @@ class Patterns(Grammar):
             return Sentence(f"did {s.en} {vp.en('base')} {t.en}?",
                             s.zh + t.zh + vp.place + vp.zh_past + "吗?", self._key(s, vp),
                             "question", question=True)
+        noun = vp.noun
+        if vp.verb.base == "have" and noun is not None and noun.countable and vp.obj is not None \
+                and vp.obj.zh.c == "一" + noun.clf + noun.zh and not vp.place.c:
+            # do you have a pencil? / 你有铅笔吗? (你有一支铅笔吗? is read as the same)
+            return Sentence(f"{_do(s.agr)} {s.en} have {vp.obj.en}?",
+                            s.zh + "有" + Z(noun.zh, vp.obj.zh.c) + "吗?", self._key(s, vp),
+                            "question", question=True)
         return yes_no_question(s, vp)
 
     def p_modal(self) -> Sentence:
-        modal = self.weighted({"can": 1, "want": 1.3, "like": 1})
+        modal = self.weighted({"can": 1, "want": 1.3, "like": 1, "may": 0.6})
         s = self.person_subject()
-        vp = self.vp(s, "skill" if modal == "can" else "active")
-        form = self.weighted({"plain": 3, "neg": 1.2, "q": 1.2})
+        vp = self.vp(s, {"can": "skill", "may": "permit"}.get(modal, "active"))
+        form = self.weighted({"plain": 3, "neg": 1.2, "q": 1.2} if modal != "may"
+                             else {"plain": 1, "neg": 0.6, "q": 2})
         key = self._key(s, vp)
-        if modal == "can":  # she can swim / 她会游泳; I cannot swim / 我不会游泳
+        if modal in ("can", "may"):
+            # she can swim / 她会游泳 (a skill); can I borrow your pen? / 我可以借你的笔吗?
             en = {"plain": f"{s.en} can {vp.en('base')}",
                   "neg": f"{s.en} cannot {vp.en('base')}",
                   "q": f"can {s.en} {vp.en('base')}?"}[form]
-            cn = "会"
+            cn = "会" if modal == "can" else "可以"
         else:
             word = "want" if modal == "want" else "like"
             verb = word + ("s" if s.agr == "3sg" else "")
@@ -593,6 +717,11 @@ class Patterns(Grammar):
                             (s.id, GO.id, "where"), "wh", question=True)
         if kind == "doing":  # what is she doing? / 她在做什么?
             s = self.person_subject()
+            if self.rng.random() < 0.3:  # what is she doing in the garden? / 她在花园里做什么?
+                place = self.pick(self.activity_places)
+                return Sentence(f"what {_be(s.agr)} {s.en} doing {place.at}?",
+                                s.zh + "在" + place.zh_at + "做什么?", (s.id, "v:do", place.id),
+                                "wh", question=True)
             return Sentence(f"what {_be(s.agr)} {s.en} doing?", s.zh + "在做什么?",
                             (s.id, "v:do", "what"), "wh", question=True)
         if kind == "who_subj":  # who likes tea? / 谁喜欢茶?
@@ -625,7 +754,9 @@ class Patterns(Grammar):
     # -- to be --------------------------------------------------------------------------------
     def p_adjective(self) -> Sentence:
         adj = self.pick(ADJECTIVES)
-        s = self.subject(adj.tags, adjective=False)  # not "the red pear is red"
+        s = self.subject(adj.tags, adjective=self.rng.random() < 0.4)  # the small dog is cute
+        if adj.en in s.en.split():  # not "the red pear is red"
+            s = self.subject(adj.tags, adjective=False)
         key = (s.id, "adj", adj.id)
         forms = {"plain": 4, "very": 1, "neg": 1.5, "q": 1.5, "time": 1.5}
         if adj.style == "shi":  # no "very", no time: 苹果是红色的
@@ -671,7 +802,9 @@ class Patterns(Grammar):
             obj_en = noun.plural if s.agr == "pl" and s.id != "pron:you" else _a(noun.en)
             if s.id == "pron:you":
                 obj_en = _a(noun.en)
-            obj = NP(obj_en, zh(noun.zh), noun.id)
+            # 她是一个老师 is read as the same (only for one person: 他们是一个老师 is wrong)
+            one = "一" + noun.clf + noun.zh if obj_en.startswith(("a ", "an ")) else noun.zh
+            obj = NP(obj_en, Z(noun.zh, one), noun.id)
         else:
             plural = s.agr == "pl" and s.id != "pron:you"
             # "we are his friends", but not "we are his fathers"
@@ -701,9 +834,20 @@ class Patterns(Grammar):
         if self.rng.random() < 0.2:  # where is my pen? / 我的笔在哪里?
             return Sentence(f"where {be} {s.en}?", s.zh + "在哪里?", (s.id, "at", "where"),
                             "location", question=True)
+        form = self.weighted({"plain": 3, "neg": 1, "q": 1})
+        if self.rng.random() < 0.45:  # the cat is on the chair / 猫在椅子上
+            en, spot_zh, spot_id = self.spot(frozenset({"surface", "container", "perch"}),
+                                             exclude=s.id)
+            key = (s.id, "at", spot_id)
+            if form == "neg":
+                return Sentence(f"{s.en} {be} not {en}", s.zh + "不在" + spot_zh, key,
+                                "location")
+            if form == "q":
+                return Sentence(f"{be} {s.en} {en}?", s.zh + "在" + spot_zh + "吗?", key,
+                                "location", question=True)
+            return Sentence(f"{s.en} {be} {en}", s.zh + "在" + spot_zh, key, "location")
         place = self.pick(PLACES)
         key = (s.id, "at", place.id)
-        form = self.weighted({"plain": 3, "neg": 1, "q": 1})
         if form == "neg":  # they are not at home / 他们不在家
             return Sentence(f"{s.en} {be} not {place.at}", s.zh + "不在" + place.zh_at, key,
                             "location")
@@ -735,16 +879,22 @@ class Patterns(Grammar):
         return Sentence(f"{this} is {obj.en}", this_zh + "是" + obj.zh, key, "this_is")
 
     def p_there_is(self) -> Sentence:
-        place = self.pick([p for p in PLACES if "country" not in p.tags])
         noun = self.pick(self._cached("there_is", lambda: [
-            n for n in NOUNS if n.countable and n.tags & {"animal", "thing", "role"}]))
-        if self.rng.random() < 0.7:  # there is a cat in the park / 公园里有一只猫
-            obj = self.noun_object(noun, form="a")
-            en = f"there is {obj.en} {place.at}"
-        else:  # there are two cats in the park / 公园里有两只猫
-            obj = self.noun_object(noun, form="num")
-            en = f"there are {obj.en} {place.at}"
-        return Sentence(en, place.zh_in + "有" + obj.zh, (place.id, "there", noun.id), "there_is")
+            n for n in NOUNS if n.countable and n.tags & {"animal", "thing", "role", "food"}]))
+        if self.rng.random() < 0.45:  # there is a pen on the desk / 桌子上有一支笔
+            at, where_zh, where_id = self.spot(frozenset({"surface", "container", "perch"}),
+                                               exclude=noun.id)
+        else:  # there is a cat in the park / 公园里有一只猫
+            place = self.pick([p for p in PLACES if "country" not in p.tags])
+            at, where_zh, where_id = place.at, zh(place.zh_in), place.id
+        form = self.weighted({"a": 5, "num": 2.5, "adj_a": 1, "num_adj": 0.5})
+        if not self.adjectives_for(noun, True):
+            form = form.removeprefix("adj_").removesuffix("_adj")
+        obj = self.noun_object(noun, form=form)
+        # there are two cats in the park / 公园里有两只猫
+        be = "are" if form.startswith("num") else "is"
+        return Sentence(f"there {be} {obj.en} {at}", where_zh + "有" + obj.zh,
+                        (where_id, "there", noun.id), "there_is")
 
     def p_name(self) -> Sentence:
         p = self.pick([p for p in PRONOUNS if p.agr != "pl" or p.subj == "you"])
@@ -800,9 +950,17 @@ class Patterns(Grammar):
     def p_imperative(self) -> Sentence:
         you = NP("you", zh("你"), "pron:you", "pl", PERSON)
         vp = self.vp(you, "active")
-        if self.rng.random() < 0.5:  # please open the door / 请打开门
-            return Sentence(f"please {vp.en('base')}", "请" + vp.place + vp.zh,
-                            self._key(you, vp), "imperative")
+        form = self.weighted({"please": 3.5, "let": 3, "bare": 1.5, "dont": 1, "please_dont": 1})
+        key = self._key(you, vp)
+        if form == "please":  # please open the door / 请打开门 ("open the door, please" is read)
+            return Sentence(f"please {vp.en('base')}", "请" + vp.place + vp.zh, key,
+                            "imperative", en_alt=f"{vp.en('base')}, please")
+        if form == "bare":  # open the window / 打开窗户
+            return Sentence(vp.en("base"), vp.place + vp.zh, key, "imperative")
+        if form in ("dont", "please_dont"):  # (please) do not run in the classroom / (请)不要…
+            please, please_zh = ("please ", "请") if form == "please_dont" else ("", "")
+            return Sentence(f"{please}do not {vp.en('base')}",
+                            please_zh + "不要" + vp.place + vp.zh, key, "imperative")
         # let's play football / 我们踢足球吧
         return Sentence(f"let's {vp.en('base')}", "我们" + vp.place + vp.zh + "吧",
                         ("pron:we", vp.verb.id, vp.obj_id), "imperative")

@@ -171,7 +171,7 @@ class Place:
     to: str  # go *to the park*, go *home*
     at: str  # *in the park*, *at home*
     zh: str  # 公园
-    zh_at: str  # 在*公园* / 在*教室里*
+    zh_at: Z  # 在*公园* / 在*教室里* (在公园里 is read as 在公园)
     zh_in: str  # *公园里*有一只猫
     go: str = "去"  # 去学校, but 回家
     tags: frozenset[str] = frozenset()  # activity (people do things there), city, country
@@ -184,6 +184,15 @@ class Place:
     def subj(self) -> str:
         """English as a subject: Where is *the library*? (the to-form without "to")."""
         return "the school" if self.name == "school" else self.to.removeprefix("to ")
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A preposition of place with the nouns it suits: on the chair / 椅子上 (data/spots.tsv)."""
+
+    prep: str  # on, under, in, next to
+    zh: str  # what follows the noun in Chinese: 上, 下面, 里, 旁边
+    tags: frozenset[str]  # noun tags it goes with (surface, container, perch, board)
 
 
 @dataclass(frozen=True)
@@ -222,8 +231,9 @@ TRANSITIVE = [_verb(r) for r in _VERBS if r["kind"] == "transitive"]
 _MOTION = {r["base"]: _verb(r) for r in _VERBS if r["kind"] == "motion"}
 GO, COME = _MOTION["go"], _MOTION["come"]
 
-PLACES = [Place(r["name"], r["to"], r["at"], r["zh"], r["zh_at"], r["zh_in"], r["go"],
+PLACES = [Place(r["name"], r["to"], r["at"], r["zh"], zh(r["zh_at"]), r["zh_in"], r["go"],
                 _tags(r["tags"])) for r in load_table("places")]
+SPOTS = [Spot(r["prep"], r["zh"], _tags(r["nouns"])) for r in load_table("spots")]
 TIME_WORDS = [TimeWord(r["en"], zh(r["zh"]), r["kind"]) for r in load_table("time_words")]
 DAYS = [(en, zh(zh_)) for en, zh_ in _pairs("days")]
 # Weekdays as time words: kind -> (English form, what goes before the Chinese day).
@@ -244,6 +254,7 @@ def tables() -> dict[str, list]:
         "intransitive verb": INTRANSITIVE,
         "transitive verb": TRANSITIVE + [GO, COME],
         "place": PLACES,
+        "spot": SPOTS,
         "time word": TIME_WORDS,
         "day": DAYS,
         "number": NUMBERS,

@@ -106,9 +106,25 @@ def realise(sentence: Sentence, rng: random.Random, variant_rate: float = 0.3) -
     else:  # statements with or without a full stop, as people type them
         end_en, end_zh = rng.choice([("", ""), (".", "。")])
     en = _capitalise(sentence.en) + end_en
-    pairs = [Pair(en, sentence.zh.c + end_zh, "both", sentence.pattern, sentence.key)]
-    if sentence.zh.a != sentence.zh.c and rng.random() < variant_rate * 2:
-        pairs.append(Pair(en, sentence.zh.a + end_zh, "zh2en", sentence.pattern, sentence.key))
+    if sentence.one_way:  # its Chinese also means another English: read it the other way
+        pairs = [Pair(en, sentence.zh.c + end_zh, "en2zh", sentence.pattern, sentence.key)]
+        read = sentence.zh_read
+        if read is not None:
+            pairs.append(Pair(en, read.c + end_zh, "zh2en", sentence.pattern, sentence.key))
+            if read.a != read.c and rng.random() < variant_rate * 2:
+                pairs.append(Pair(en, read.a + end_zh, "zh2en", sentence.pattern, sentence.key))
+    else:
+        pairs = [Pair(en, sentence.zh.c + end_zh, "both", sentence.pattern, sentence.key)]
+        if sentence.zh.a != sentence.zh.c and rng.random() < variant_rate * 2:
+            pairs.append(Pair(en, sentence.zh.a + end_zh, "zh2en", sentence.pattern,
+                              sentence.key))
+    if sentence.question and rng.random() < variant_rate:
+        # Questions typed without their question mark (does she like milk) are read too.
+        pairs.append(Pair(en.removesuffix("?"), sentence.zh.c, "en2zh", sentence.pattern,
+                          sentence.key))
+        if not sentence.one_way:
+            pairs.append(Pair(en, sentence.zh.c.removesuffix("?"), "zh2en", sentence.pattern,
+                              sentence.key))
     en_alt = rng.random() < variant_rate and (sentence.en_alt or english_variant(sentence.en))
     if en_alt:
         pairs.append(Pair(_capitalise(en_alt) + end_en, sentence.zh.c + end_zh, "en2zh",
