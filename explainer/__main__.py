@@ -1,4 +1,5 @@
-"""Command line: ``python -m explainer translate "我爱你"`` and ``python -m explainer trace ...``.
+"""Command line: ``python -m explainer translate "我爱你"``, ``python -m explainer trace ...`` and
+``python -m explainer fill "Smart John is [MASK]"`` (a masked-language model's guesses).
 
 Errors end the program with one line on stderr and a non-zero exit code, never a traceback.
 """
@@ -67,6 +68,35 @@ def _cmd_trace(args) -> int:
     return 0
 
 
+def _cmd_fill(args) -> int:
+    import json
+
+    from explainer.analysis.fill import check_blanks, fill, to_json
+    from explainer.trace import model_weights, trace
+
+    if not 1 <= args.top <= 50:
+        raise ValueError("--top must be from 1 to 50")
+    adapter = _load(args.model, args.device)
+    caps = adapter.caps
+    if caps["architecture"] != "encoder-only" or not caps["has_logits"]:
+        raise ValueError(f"{adapter.name} has no masked-language-model head; choose mlm-small "
+                         "or a BERT with one")
+    result = trace(adapter, args.sentence)
+    warnings = check_blanks(result)  # refuses a sentence without a blank before any notice
+    _notices(result)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    blanks = fill(result, model_weights(adapter).vocab, args.top)
+    if args.json:
+        print(json.dumps(to_json(blanks), ensure_ascii=False))
+        return 0
+    print(" ".join(result.src_tokens))
+    for blank in blanks:
+        guesses = ", ".join(f"{g.token} {g.prob:.1%}" for g in blank.predictions)
+        print(f"  {blank.position}: {guesses}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m explainer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -84,6 +114,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_trace.add_argument("--out", required=True, help="output file, e.g. trace.npz")
     p_trace.add_argument("--with-weights", action="store_true",
                          help="also write every attention block's W_Q, W_K, W_V, W_O and biases")
+    p_fill = sub.add_parser("fill", help="guess each [MASK] with a masked-language model")
+    p_fill.add_argument("sentence", help="a sentence with [MASK] in it, e.g. "
+                        "'Smart John is [MASK]' or '我[MASK]你'")
+    p_fill.add_argument("--model", default="mlm-small", metavar="NAME_OR_PATH",
+                        help="a masked-language model: mlm-small (default), a name in the models "
+                        "folder, or a path to a BERT folder with a masked-LM head")
+    p_fill.add_argument("--device", default=None, help="auto (default), cpu or cuda")
+    p_fill.add_argument("--top", type=int, default=5, help="guesses per [MASK] (1 to 50)")
+    p_fill.add_argument("--json", action="store_true",
+                        help='print {"masks": [{"position": …, "predictions": [{"token": …, '
+                        '"prob": …}, …]}]}')
     return parser
 
 
@@ -91,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     from explainer.trace import AdapterError, CheckpointError, InputError
 
     args = build_parser().parse_args(argv)
-    handler = {"translate": _cmd_translate, "trace": _cmd_trace}[args.command]
+    handler = {"translate": _cmd_translate, "trace": _cmd_trace, "fill": _cmd_fill}[args.command]
     try:
         return handler(args)
     except (InputError, CheckpointError, AdapterError, ValueError, OSError) as err:

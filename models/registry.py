@@ -21,6 +21,7 @@ from models.checkpoint import (
     load_checkpoint,
     load_untrained,
 )
+from models.mlm import MLMError, is_mlm_config, load_mlm
 
 MODELS_DIR_ENV = "EXPLAINER_MODELS_DIR"
 DEFAULT_MODELS_DIR = SHIPPED_CHECKPOINT.parent
@@ -91,7 +92,9 @@ def model_folder(name: str) -> Path | None:
 
 
 def folder_kind(folder: Path) -> str:
-    """"ours" (config.json + vocab.json of our Transformer) or "hf" (a ``model_type`` config)."""
+    """"ours" (config.json + vocab.json of our Transformer), "ours-mlm" (the same, with
+    ``"architecture": "encoder-only"`` and ``"objective": "masked-lm"`` in config.json: our
+    masked-language model) or "hf" (a ``model_type`` config)."""
     config_path = folder / "config.json"
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
@@ -102,7 +105,7 @@ def folder_kind(folder: Path) -> str:
     if "model_type" in config:
         return "hf"
     if (folder / "vocab.json").is_file() and "d_model" in config:
-        return "ours"
+        return "ours-mlm" if is_mlm_config(config) else "ours"
     raise AdapterError(
         f"{folder}: not a model folder we know (config.json has no model_type, and no "
         "vocab.json of our own Transformer sits beside it)"
@@ -119,9 +122,18 @@ def load_folder(folder: Path, name: str | None = None, device: str | None = None
         raise AdapterError(f"{folder}: no such model folder")
     if not (folder / "config.json").is_file():
         raise AdapterError(f"{folder}: config.json is missing")
-    if folder_kind(folder) == "ours":
+    kind = folder_kind(folder)
+    if kind == "ours":
         loaded = load_checkpoint(folder, device)
         return OursAdapter(loaded.model, loaded.tokenizer, name, training=loaded.training)
+    if kind == "ours-mlm":
+        from models.adapters.ours_mlm import MaskedLMAdapter
+
+        try:
+            mlm = load_mlm(folder, device)
+        except MLMError as err:
+            raise AdapterError(str(err)) from err
+        return MaskedLMAdapter(mlm.model, mlm.tokenizer, name, training=mlm.training)
     from models.adapters.hf import load_hf
 
     return load_hf(folder, name, device)
