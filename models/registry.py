@@ -49,9 +49,7 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def _folders() -> dict[str, Path]:
-    """Model folders of the models directory by name (the shipped checkpoint is "trained")."""
-    root = models_dir()
+def _scan(root: Path) -> dict[str, Path]:
     try:
         entries = sorted(root.iterdir())
     except OSError:
@@ -61,6 +59,12 @@ def _folders() -> dict[str, Path]:
         if _is_model_folder(path) and not path.name.startswith((".", "_"))
         and path.name not in BUILTIN and not _same(path, default_checkpoint())
     }
+
+
+def _folders() -> dict[str, Path]:
+    """Model folders by name: the shipped ones (``mlm-small``), then the models directory's
+    (which wins on a shared name). The shipped translation checkpoint is "trained"."""
+    return {**_scan(DEFAULT_MODELS_DIR), **_scan(models_dir())}
 
 
 def _packaged() -> dict[str, Path]:

@@ -13,8 +13,8 @@ import pytest
 import torch
 
 from explainer import __main__ as cli
-from explainer.contract import expected_names
 from explainer.analysis.fill import FillError, check_blanks, fill, probabilities
+from explainer.contract import expected_names
 from explainer.trace import model_weights, trace
 from models.adapters.ours_mlm import MaskedLMAdapter
 from models.config import ModelConfig, preset

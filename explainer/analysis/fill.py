@@ -183,6 +183,8 @@ def to_json(blanks: list[Blank], digits: int = 4) -> dict:
 
 # No space is written before these when tokens are joined back into a sentence ("tea?").
 _CLOSING = frozenset(".,!?;:%)]}»”’，。！？；：、）】》」』…")
+# ... and none after these ("(pi)").
+_OPENING = frozenset("([{«“‘（【《「『")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # Marks tokenizers put on word pieces: WordPiece's "##" continues a word; GPT-2's "Ġ" and
 # SentencePiece's "▁" start one.
@@ -212,8 +214,8 @@ def default_cover(tokens: Sequence[str], specials: Iterable[str]) -> list[int]:
 
 def _glued(left: str, right: str, mask: str) -> bool:
     """True when no space belongs between two tokens written out: Chinese characters (and a
-    blank among them) run together, closing punctuation sticks to the word before it."""
-    if right in _CLOSING:
+    blank among them) run together, punctuation sticks to the word it closes or opens."""
+    if right in _CLOSING or left in _OPENING:
         return True
     left_cjk, right_cjk = bool(_CJK.search(left)), bool(_CJK.search(right))
     return (left_cjk or left == mask) and (right_cjk or right == mask) and (left_cjk or right_cjk)
@@ -269,14 +271,38 @@ def _bare(token: str) -> str:
     return token.casefold()
 
 
+def _word_groups(tokens: Sequence[str]) -> list[list[int]]:
+    """Positions grouped into words: a WordPiece continuation ("##ing") joins the word before."""
+    groups: list[list[int]] = []
+    for i, token in enumerate(tokens):
+        if groups and str(token).startswith(_CONTINUES) and token != _CONTINUES:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
 def counterpart(tokens: Sequence[str], other: Sequence[str], position: int) -> int | None:
     """Where the token at ``position`` of ``tokens`` sits in another model's ``other`` tokens
-    of the same sentence: at the same occurrence of the same word (case and tokenizer marks
-    ignored: BERT's "john", our "John"). None when the other model split it differently."""
-    word = _bare(tokens[position])
-    occurrence = sum(_bare(token) == word for token in tokens[:position])
-    found = [i for i, token in enumerate(other) if _bare(token) == word]
-    return found[occurrence] if occurrence < len(found) else None
+    of the same sentence: in the same occurrence of the same word, case and tokenizer marks
+    ignored (BERT's "john" is our "John"; BERT's "sing" "##ing" is our "singing"). Within a word
+    split into as many pieces on both sides, the same piece; else the word's first token. None
+    when the other model has no such word."""
+    if not 0 <= position < len(tokens):
+        raise ValueError(f"position {position} is outside the {len(tokens)} tokens")
+    groups, other_groups = _word_groups(tokens), _word_groups(other)
+
+    def word(group: list[int], where: Sequence[str]) -> str:
+        return "".join(_bare(where[i]) for i in group)
+
+    mine = next(g for g in groups if position in g)
+    text = word(mine, tokens)
+    occurrence = sum(word(g, tokens) == text for g in groups[:groups.index(mine)])
+    found = [g for g in other_groups if word(g, other) == text]
+    if occurrence >= len(found):
+        return None
+    theirs = found[occurrence]
+    return theirs[mine.index(position)] if len(theirs) == len(mine) else theirs[0]
 
 
 # -- the guesses -------------------------------------------------------------------------------
