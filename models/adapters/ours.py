@@ -55,14 +55,7 @@ class OursAdapter:
         cfg = model.cfg
         target = target or detect_target(sentence if isinstance(sentence, str) else "")
         start_id = tokenizer.start_id(target)
-        enc = tokenizer.encode(sentence, cfg.max_len)
-        src_ids, src_tokens = list(enc.ids), list(enc.tokens)
-        if pad_to is not None:
-            if not isinstance(pad_to, int) or pad_to > cfg.max_len:
-                raise InputError(f"pad_to must be a whole number up to {cfg.max_len}")
-            extra = max(0, pad_to - len(src_ids))
-            src_ids += [tokenizer.pad_id] * extra
-            src_tokens += [PAD] * extra
+        enc, src_ids, src_tokens = encode_padded(tokenizer, sentence, cfg.max_len, pad_to)
         if model.training:
             model.eval()  # dropout would make the trace differ from the model's own output
         generator = None
@@ -71,21 +64,9 @@ class OursAdapter:
         out_ids = generate(model, src_ids, start_id, tokenizer.eos_id, max_new,
                            temperature=temperature, top_k=top_k, generator=generator)
         tgt_ids = [start_id] + out_ids[:-1]
-        arrays: dict[str, np.ndarray] = {}
-        handles = []
-        for name, module in model.named_modules():
-            if isinstance(module, HookPoint):
-                def hook(_module, _inputs, output, name=name):
-                    arrays[name] = to_numpy(output[0])
-                handles.append(module.register_forward_hook(hook))
-        try:
-            with torch.no_grad():
-                src = torch.tensor([src_ids], dtype=torch.long, device=model.device)
-                tgt = torch.tensor([tgt_ids], dtype=torch.long, device=model.device)
-                model(src, tgt)
-        finally:
-            for handle in handles:
-                handle.remove()
+        src = torch.tensor([src_ids], dtype=torch.long, device=model.device)
+        tgt = torch.tensor([tgt_ids], dtype=torch.long, device=model.device)
+        arrays = capture_hookpoints(model, src, tgt)
         return Capture(
             caps=self.caps, arrays=arrays, masks=_masks(src_ids, tgt_ids, tokenizer.pad_id),
             src_tokens=src_tokens, tgt_tokens=tokenizer.ids_to_tokens(tgt_ids),
@@ -112,6 +93,43 @@ class OursAdapter:
                 arrays[f"{prefix}.{'gamma' if leaf == 'weight' else 'beta'}"] = value
         return WeightSet(arrays, to_numpy(self.model.state_dict()["embed.weight"]),
                          list(self.tokenizer.vocab))
+
+
+def encode_padded(tokenizer, sentence: str, max_len: int, pad_to: int | None):
+    """The tokenizer's encoding of ``sentence`` (cut to ``max_len``), its ids and tokens, padded
+    with ``<pad>`` to ``pad_to`` positions when asked (the article's fixed-size input).
+
+    Raises:
+        InputError: empty text, or ``pad_to`` that is not a whole number up to ``max_len``.
+    """
+    enc = tokenizer.encode(sentence, max_len)
+    ids, tokens = list(enc.ids), list(enc.tokens)
+    if pad_to is not None:
+        if not isinstance(pad_to, int) or pad_to > max_len:
+            raise InputError(f"pad_to must be a whole number up to {max_len}")
+        extra = max(0, pad_to - len(ids))
+        ids += [tokenizer.pad_id] * extra
+        tokens += [PAD] * extra
+    return enc, ids, tokens
+
+
+def capture_hookpoints(model, *inputs) -> dict[str, np.ndarray]:
+    """Run ``model(*inputs)`` once with a hook on every HookPoint: its output by module path
+    (the contract's name), batch dimension removed. Every hook is removed, also on an error."""
+    arrays: dict[str, np.ndarray] = {}
+    handles = []
+    for name, module in model.named_modules():
+        if isinstance(module, HookPoint):
+            def hook(_module, _inputs, output, name=name):
+                arrays[name] = to_numpy(output[0])
+            handles.append(module.register_forward_hook(hook))
+    try:
+        with torch.no_grad():
+            model(*inputs)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return arrays
 
 
 def _masks(src_ids: list[int], tgt_ids: list[int], pad_id: int) -> dict[str, np.ndarray]:

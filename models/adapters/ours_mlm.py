@@ -12,11 +12,9 @@ import math
 import numpy as np
 import torch
 
-from models.adapters.base import Capture, to_numpy
-from models.adapters.ours import OursAdapter
+from models.adapters.base import Capture
+from models.adapters.ours import OursAdapter, capture_hookpoints, encode_padded
 from models.mlm import MLM_SPECIALS, MaskedLM, MaskedTokenizer
-from models.tokenizer import PAD, InputError
-from models.transformer import HookPoint
 
 FAMILY = "ours-mlm"
 
@@ -56,29 +54,11 @@ class MaskedLMAdapter(OursAdapter):
         """
         model, tokenizer = self.model, self.tokenizer
         cfg = model.cfg
-        enc = tokenizer.encode(sentence, cfg.max_len)
-        ids, tokens = list(enc.ids), list(enc.tokens)
-        if pad_to is not None:
-            if not isinstance(pad_to, int) or pad_to > cfg.max_len:
-                raise InputError(f"pad_to must be a whole number up to {cfg.max_len}")
-            extra = max(0, pad_to - len(ids))
-            ids += [tokenizer.pad_id] * extra
-            tokens += [PAD] * extra
+        enc, ids, tokens = encode_padded(tokenizer, sentence, cfg.max_len, pad_to)
         if model.training:
             model.eval()  # dropout would make the trace differ from the model's own output
-        arrays: dict[str, np.ndarray] = {}
-        handles = []
-        for name, module in model.named_modules():
-            if isinstance(module, HookPoint):
-                def hook(_module, _inputs, output, name=name):
-                    arrays[name] = to_numpy(output[0])
-                handles.append(module.register_forward_hook(hook))
-        try:
-            with torch.no_grad():
-                model(torch.tensor([ids], dtype=torch.long, device=model.device))
-        finally:
-            for handle in handles:
-                handle.remove()
+        arrays = capture_hookpoints(
+            model, torch.tensor([ids], dtype=torch.long, device=model.device))
         pad = np.array(ids) == tokenizer.pad_id  # [s]
         return Capture(
             caps=self.caps, arrays=arrays,
