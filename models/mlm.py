@@ -42,8 +42,6 @@ from models.config import ModelConfig
 from models.device import pick_device
 from models.tokenizer import (
     SPECIALS,
-    Encoded,
-    InputError,
     Tokenizer,
     normalize,
     tokenize,
@@ -112,26 +110,11 @@ class MaskedTokenizer(Tokenizer):
         The specials come first (``Tokenizer`` checks it) and ``[MASK]`` last."""
         return range(len(SPECIALS), self.mask_id)
 
-    def encode(self, text: str, max_len: int) -> Encoded:
-        """Ids for the encoder, ``[MASK]`` read as the mask token.
+    EXAMPLE = "'Smart John is [MASK]' or '我[MASK]你'"
 
-        Raises:
-            InputError: the text is empty or holds no visible token.
-        """
-        if not isinstance(text, str):
-            raise InputError("the sentence must be text")
-        tokens = tokenize_masked(text)
-        if not tokens:
-            raise InputError(
-                "the sentence is empty: type a few words, e.g. 'Smart John is [MASK]' or "
-                "'我[MASK]你'"
-            )
-        n_typed = len(tokens)
-        truncated = n_typed > max_len
-        tokens = tokens[:max_len]
-        ids = [self.index.get(tok, self.unk_id) for tok in tokens]
-        unknown = [tok for tok, i in zip(tokens, ids) if i == self.unk_id]
-        return Encoded(ids, tokens, list(dict.fromkeys(unknown)), truncated, n_typed)
+    def split(self, text: str) -> list[str]:
+        """The sentence's tokens, ``[MASK]`` (any spelling) read as the mask token."""
+        return tokenize_masked(text)
 
 
 class MaskedLMEncoder(Encoder):

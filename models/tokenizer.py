@@ -145,6 +145,12 @@ class Tokenizer:
             raise InputError(f"unknown target language {target!r}: use 'en' or 'zh'")
         return self.index[START_TOKENS[target]]
 
+    EXAMPLE = "'Smart John is singing' or '我爱你'"  # named in the empty-input message
+
+    def split(self, text: str) -> list[str]:
+        """The sentence's tokens (English words, Chinese characters, punctuation)."""
+        return tokenize(text)
+
     def encode(self, text: str, max_len: int) -> Encoded:
         """Turn a sentence into ids for the encoder.
 
@@ -153,11 +159,9 @@ class Tokenizer:
         """
         if not isinstance(text, str):
             raise InputError("the sentence must be text")
-        tokens = tokenize(text)
+        tokens = self.split(text)
         if not tokens:
-            raise InputError(
-                "the sentence is empty: type a few words, e.g. 'Smart John is singing' or '我爱你'"
-            )
+            raise InputError(f"the sentence is empty: type a few words, e.g. {self.EXAMPLE}")
         n_typed = len(tokens)
         truncated = n_typed > max_len
         tokens = tokens[:max_len]
