@@ -9,6 +9,7 @@ from explainer.analysis.embedding import (
     map_sample,
     marked_tokens,
     nearest_neighbours,
+    numbers_frame,
     scale_kind,
     sentence_points,
     vector_frame,
@@ -23,13 +24,21 @@ from ui.walkthrough import (
     labels,
     pc_titles,
     pca_note,
-    start_at_word,
     vocab_map_cached,
 )
-from ui.widgets import csv_button, current_trace, escape_md, pick_token, require, show_figure
+from ui.widgets import (
+    csv_button,
+    current_trace,
+    escape_md,
+    pick_token,
+    require,
+    section,
+    show_figure,
+)
 
 PAGE = {"order": 20, "url": "embedding", "icon": ":material/tag:",
         "title": {"en": "1 · Embedding", "zh": "1 · 编码"}, "needs": []}
+FIRST_DIMS = 8  # numbers shown per vector before "show all"
 
 st.title(tr("walk.emb.title"))
 trace = current_trace()
@@ -76,6 +85,14 @@ with fig_col:
     show_figure(vector_strips_figure(values, shown, dim_title=tr("common.dimension"),
                                      value_title=tr("common.value")), key="emb_strips")
     cut_notice(len(shown), len(tokens))
+    # The colours as numbers: the first dimensions always, every one on demand (a 512-wide
+    # table for every token would be sent to the browser on every rerun otherwise).
+    every = st.toggle(tr("walk.emb.numbers_all", d=d_model), value=False, key="emb_all",
+                      bind="query-params")
+    st.markdown(tr("walk.emb.numbers_all_title", d=d_model) if every
+                else tr("walk.emb.numbers", k=FIRST_DIMS, d=d_model))
+    st.dataframe(numbers_frame(values, shown, None if every else FIRST_DIMS),
+                 key="emb_numbers")
 with text_col:
     st.markdown(tr("walk.emb.strips_text"))
     csv_button(lambda: vector_frame(embedded, tokens), "embeddings.csv", key="emb_strips_csv")
@@ -107,18 +124,23 @@ with text_col:
     csv_button(lambda: vector_frame(projection.points, vocab, prefix="PC"),
                "vocabulary_pca.csv", key="emb_vocab_csv")
 
-st.subheader(tr("walk.emb.neighbours"))
-start_at_word(tokens, trace.caps.special_tokens)
-pos = pick_token(tokens, key="q")
-token = tokens[pos]
-neighbours = nearest_neighbours(weights.embedding, ids[pos], vocab, k=10, skip=specials,
-                                norms=norms)
-fig_col, text_col = st.columns([3, 1])
-with fig_col:
-    show_figure(neighbours_figure(neighbours["token"].tolist(), neighbours["cosine"].to_numpy(),
-                                  value_title=tr("walk.emb.cosine")), key="emb_neighbours")
-with text_col:
-    st.markdown(tr("walk.emb.neighbours_text", token=escape_md(token)))
-    if token in trace.unknown:
-        st.caption(tr("walk.emb.unk_neighbours", token=escape_md(token)))
-    csv_button(lambda: neighbours, "neighbours.csv", key="emb_neighbours_csv")
+# The token picker changes only this section: a click reruns it alone (ui.widgets.section).
+@section
+def neighbours_section() -> None:
+    st.subheader(tr("walk.emb.neighbours"))
+    pos = pick_token(tokens, key="q", specials=specials)
+    token = tokens[pos]
+    neighbours = nearest_neighbours(weights.embedding, ids[pos], vocab, k=10, skip=specials,
+                                    norms=norms)
+    fig_col, text_col = st.columns([3, 1])
+    with fig_col:
+        show_figure(neighbours_figure(neighbours["token"].tolist(), neighbours["cosine"].to_numpy(),
+                                      value_title=tr("walk.emb.cosine")), key="emb_neighbours")
+    with text_col:
+        st.markdown(tr("walk.emb.neighbours_text", token=escape_md(token)))
+        if token in trace.unknown:
+            st.caption(tr("walk.emb.unk_neighbours", token=escape_md(token)))
+        csv_button(lambda: neighbours, "neighbours.csv", key="emb_neighbours_csv")
+
+
+neighbours_section()

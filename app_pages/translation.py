@@ -5,6 +5,7 @@ GPT); greedy, sampling, and beam search for our own model."""
 import streamlit as st
 
 from explainer.analysis.decoding import (
+    alignment_pairs,
     alignment_table,
     beam_path,
     decoder_keep,
@@ -31,6 +32,7 @@ from ui.widgets import (
     pick_head,
     pick_layer,
     require,
+    section,
     selection,
     show_figure,
 )
@@ -47,7 +49,7 @@ caps = plain.caps
 kind = "continue" if caps.architecture == "decoder-only" else "translate"
 st.title(tr(f"trn.title.{kind}"))
 require(plain, PAGE)
-st.caption(tr(f"trn.intro.{kind}"))
+st.markdown(tr(f"trn.intro.{kind}"))
 # Labels are looked up now, not inside format_func, so the widget formats the same way whoever
 # calls it (AppTest formats outside the script run, where the interface language is unknown).
 mode_names = {m: tr(f"trn.mode_{m}") for m in MODES}
@@ -101,103 +103,121 @@ if mode == "beam":
     st.divider()
     st.caption(tr("trn.greedy_below"))
 
-steps = n_steps(trace)
-if steps > 1:
-    clamp_state("tr_step", 1, steps)
-    step = st.slider(tr("trn.step"), 1, steps, key="tr_step", bind="query-params")
-else:
-    st.caption(tr("trn.one_step"))
-    step = 1
-view = step_view(trace, step - 1, temperature, top_k)
-
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**{tr('trn.input_so_far')}**")
-    st.code(short_text("  ".join(view.prefix), 600), language=None)
-    st.markdown(tr("trn.chosen", step=step, token=escape_md(view.chosen),
-                   prob=view.prob, rank=view.rank))
-    st.markdown(f"**{tr('trn.next')}**")
-    n_bars = st.slider(tr("trn.bars"), 3, 20, 8, key="tr_k", bind="query-params")
-    top = top_tokens(view.probs, vocab, n_bars, view.chosen_id,
-                     drawn=view.drawn if mode == "sample" else None)
-    show_figure(
-        next_token_figure(top["token"].tolist(), top["prob"].tolist(), top["chosen"].tolist(),
-                          drawn=top["drawn"].tolist() if mode == "sample" else None,
-                          prob_label=tr("trn.prob"), drawn_label=tr("trn.drawn")),
-        key="tr_next",
-    )
-    shown, rest, rest_n = mass_split(view.probs, top["id"].tolist())
-    if kind == "translate":
-        st.latex(r"P(y_i \mid y_{<i}, x) = \mathrm{softmax}\left(h_i W_E^{\top}\right)")
+# Everything below follows the step, layer and head picked here: a click reruns this section
+# alone (ui.widgets.section), not the decoding above it or the sidebar.
+@section
+def step_section() -> None:
+    steps = n_steps(trace)
+    if steps > 1:
+        clamp_state("tr_step", 1, steps)
+        step = st.slider(tr("trn.step"), 1, steps, key="tr_step", bind="query-params")
     else:
-        st.latex(r"P(x_{t+1} \mid x_{\le t}) = "
-                 r"\mathrm{softmax}\left(\mathrm{LayerNorm}(h_t)\, W_E^{\top}\right)")
-    st.caption(tr(f"trn.formula_caption.{caps.norm}"))
-    st.caption(tr("trn.sum", vocab=len(vocab), total=view.total, shown=shown, rest=rest,
-                  rest_n=rest_n))
-    csv_button(top, f"next_token_step{step}.csv", key="tr_next_csv")
-with right:
-    st.markdown(f"**{tr('trn.mask')}**")
-    keep = decoder_keep(trace)
-    start, stop = window_around(len(trace.tgt_tokens), view.position)
-    shown_tokens = trace.tgt_tokens[start:stop]
-    show_figure(
-        mask_figure(keep[start:stop, start:stop], shown_tokens, shown_tokens,
-                    highlight_row=view.position - start, visible_label=tr("masks.visible"),
-                    hidden_label=tr("masks.hidden"), row_title=tr("masks.query"),
-                    col_title=tr("masks.key")),
-        key="tr_mask",
-    )
-    st.caption(tr("trn.mask_caption", n=len(trace.tgt_tokens), row=view.position + 1,
-                  step=step))
-    if stop - start < len(trace.tgt_tokens):
-        st.caption(tr("trn.mask_window", first=start + 1, last=stop,
-                      total=len(trace.tgt_tokens)))
-    csv_button(labelled_frame(keep, trace.tgt_tokens, trace.tgt_tokens),
-               "causal_mask.csv", key="tr_mask_csv")
+        st.caption(tr("trn.one_step"))
+        step = 1
+    view = step_view(trace, step - 1, temperature, top_k)
 
-st.subheader(tr(f"trn.cross.{kind}"))
-c1, c2 = st.columns(2)
-with c1:
-    layer = pick_layer(trace.n_layers_of("dec"))
-with c2:
-    head = pick_head(trace.n_heads)
-one = written_attention(trace, layer, head)
-mean = written_attention(trace, layer, None)
-row_title = tr("trn.written")
-col_title = tr("trn.source" if kind == "translate" else "trn.earlier")
-h1, h2 = st.columns(2)
-for column, found, title, name, chart_key in (
-    (h1, one, tr("trn.cross_head", layer=layer + 1, head=head + 1),
-     f"L{layer + 1}_H{head + 1}", "tr_cross_head"),
-    (h2, mean, tr("trn.cross_mean", layer=layer + 1), f"L{layer + 1}_mean", "tr_cross_mean"),
-):
-    with column:
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{tr('trn.input_so_far')}**")
+        st.code(short_text("  ".join(view.prefix), 600), language=None)
+        st.markdown(tr("trn.chosen", step=step, token=escape_md(view.chosen),
+                       prob=view.prob, rank=view.rank))
+        st.markdown(f"**{tr('trn.next')}**")
+        n_bars = st.slider(tr("trn.bars"), 3, 20, 8, key="tr_k", bind="query-params")
+        top = top_tokens(view.probs, vocab, n_bars, view.chosen_id,
+                         drawn=view.drawn if mode == "sample" else None)
         show_figure(
-            cross_attention_figure(found.pattern, found.written, found.key_tokens,
-                                   step=step - 1, title=title, row_title=row_title,
-                                   col_title=col_title, hover=tr("trn.weight"),
-                                   masked_cells=found.masked),
-            key=chart_key,
+            next_token_figure(top["token"].tolist(), top["prob"].tolist(), top["chosen"].tolist(),
+                              drawn=top["drawn"].tolist() if mode == "sample" else None,
+                              prob_label=tr("trn.prob"), drawn_label=tr("trn.drawn")),
+            key="tr_next",
         )
-        token, weight, position = most_attended(found, step - 1)
-        st.caption(tr("trn.most_attended", step=step, written=escape_md(view.chosen),
-                      token=escape_md(token), position=position, weight=weight))
-        csv_button(labelled_frame(found.pattern, found.written, found.key_tokens),
-                   f"{one.stage}_attention_{name}.csv", key=f"{chart_key}_csv")
-st.caption(tr(f"trn.cross_caption.{kind}"))
+        shown, rest, rest_n = mass_split(view.probs, top["id"].tolist())
+        if kind == "translate":
+            st.latex(r"P(y_i \mid y_{<i}, x) = \mathrm{softmax}\left(h_i W_E^{\top}\right)")
+        else:
+            st.latex(r"P(x_{t+1} \mid x_{\le t}) = "
+                     r"\mathrm{softmax}\left(\mathrm{LayerNorm}(h_t)\, W_E^{\top}\right)")
+        st.caption(tr(f"trn.formula_caption.{caps.norm}"))
+        st.caption(tr("trn.sum", vocab=len(vocab), total=view.total, shown=shown, rest=rest,
+                      rest_n=rest_n))
+        csv_button(top, f"next_token_step{step}.csv", key="tr_next_csv")
+    with right:
+        st.markdown(f"**{tr('trn.mask')}**")
+        keep = decoder_keep(trace)
+        start, stop = window_around(len(trace.tgt_tokens), view.position)
+        shown_tokens = trace.tgt_tokens[start:stop]
+        show_figure(
+            mask_figure(keep[start:stop, start:stop], shown_tokens, shown_tokens,
+                        highlight_row=view.position - start, visible_label=tr("masks.visible"),
+                        hidden_label=tr("masks.hidden"), row_title=tr("masks.query"),
+                        col_title=tr("masks.key")),
+            key="tr_mask",
+        )
+        st.caption(tr("trn.mask_caption", n=len(trace.tgt_tokens), row=view.position + 1,
+                      step=step))
+        if stop - start < len(trace.tgt_tokens):
+            st.caption(tr("trn.mask_window", first=start + 1, last=stop,
+                          total=len(trace.tgt_tokens)))
+        csv_button(labelled_frame(keep, trace.tgt_tokens, trace.tgt_tokens),
+                   "causal_mask.csv", key="tr_mask_csv")
 
-a1, a2 = st.columns([2, 3])
-with a1:
-    st.markdown(f"**{tr('trn.alignment', layer=layer + 1)}**")
-    align = alignment_table(mean, {"output": row_title, "source": col_title,
-                                   "weight": tr("trn.weight")})
-    st.dataframe(align, hide_index=True, key="tr_align_table")
-    csv_button(align, f"alignment_L{layer + 1}.csv", key="tr_align_csv")
-with a2:
-    st.markdown(f"**{tr('trn.steps')}**")
-    table = steps_table(trace, {"step": tr("trn.step"), "input": tr("trn.input"),
-                                "output": tr("trn.output"), "prob": tr("trn.prob"),
-                                "rank": tr("trn.rank")})
-    st.dataframe(table, hide_index=True, key="tr_steps_table")
-    csv_button(table, "decoding_steps.csv", key="tr_steps_csv")
+    st.subheader(tr(f"trn.cross.{kind}"))
+    c1, c2 = st.columns(2)
+    with c1:
+        # The last layer by default: where a trained translator's words line up (I → 我).
+        layer = pick_layer(trace.n_layers_of("dec"), key="tr_layer",
+                           default=trace.n_layers_of("dec") - 1)
+    with c2:
+        head = pick_head(trace.n_heads)
+    one = written_attention(trace, layer, head)
+    mean = written_attention(trace, layer, None)
+    row_title = tr("trn.written")
+    col_title = tr("trn.source" if kind == "translate" else "trn.earlier")
+    h1, h2 = st.columns(2)
+    for column, found, title, name, chart_key in (
+        (h1, one, tr("trn.cross_head", layer=layer + 1, head=head + 1),
+         f"L{layer + 1}_H{head + 1}", "tr_cross_head"),
+        (h2, mean, tr("trn.cross_mean", layer=layer + 1), f"L{layer + 1}_mean", "tr_cross_mean"),
+    ):
+        with column:
+            show_figure(
+                cross_attention_figure(found.pattern, found.written, found.key_tokens,
+                                       step=step - 1, title=title, row_title=row_title,
+                                       col_title=col_title, hover=tr("trn.weight"),
+                                       masked_cells=found.masked),
+                key=chart_key,
+            )
+            token, weight, position = most_attended(found, step - 1)
+            st.caption(tr("trn.most_attended", step=step, written=escape_md(view.chosen),
+                          token=escape_md(token), position=position, weight=weight))
+            csv_button(labelled_frame(found.pattern, found.written, found.key_tokens),
+                       f"{one.stage}_attention_{name}.csv", key=f"{chart_key}_csv")
+    st.caption(tr(f"trn.cross_caption.{kind}"))
+    pairs, n_pairs = alignment_pairs(mean, caps.special_tokens)
+    if pairs:
+        said = tr("trn.aligned_sep").join(f"{escape_md(w)} → {escape_md(k)} ({p:.0%})"
+                                          for w, k, p in pairs)
+        if n_pairs > len(pairs):
+            said += tr("trn.aligned_more", n=n_pairs - len(pairs))
+        st.markdown(tr("trn.aligned", layer=layer + 1, pairs=said))
+    if kind == "translate":
+        st.caption(tr("trn.layer_default"))
+
+    a1, a2 = st.columns([2, 3])
+    with a1:
+        st.markdown(f"**{tr('trn.alignment', layer=layer + 1)}**")
+        align = alignment_table(mean, {"output": row_title, "source": col_title,
+                                       "weight": tr("trn.weight")})
+        st.dataframe(align, hide_index=True, key="tr_align_table")
+        csv_button(align, f"alignment_L{layer + 1}.csv", key="tr_align_csv")
+    with a2:
+        st.markdown(f"**{tr('trn.steps')}**")
+        table = steps_table(trace, {"step": tr("trn.step"), "input": tr("trn.input"),
+                                    "output": tr("trn.output"), "prob": tr("trn.prob"),
+                                    "rank": tr("trn.rank")})
+        st.dataframe(table, hide_index=True, key="tr_steps_table")
+        csv_button(table, "decoding_steps.csv", key="tr_steps_csv")
+
+
+step_section()

@@ -6,11 +6,15 @@
     python -m bench --one-thread      # torch on one thread (OMP_NUM_THREADS=1), app server too
     python -m bench --bertviz         # only: BertViz's model_view vs our multi-head page
                                       # (pip install -r bench/requirements.txt; bench/bertviz.py)
+    python -m bench --pages           # only: every page in Chromium, one session per model:
+                                      # first page, navigation, a click (bench/pages.py)
 
 Rows: cold start (imports + model load), trace time at 5/64/128/512 source tokens, every page's
 warm script time under AppTest at 5 and 128 tokens and whether it renders at 512, the browser's
-time from navigation to the attention heatmap drawn at 5 and 512 tokens, and the server's peak
-memory with 20 sessions. Each row carries its target and pass/miss. Nothing here is asserted on.
+time from navigation to the attention heatmap drawn at 5 and 512 tokens, every page in one browser
+session at 6 tokens (first page after the server starts, navigation → charts drawn, a click →
+chart redrawn; ours and MiniLM, beside a bare one-heatmap page), and the server's peak memory
+with 20 sessions. Each row carries its target and pass/miss. Nothing here is asserted on.
 """
 
 from __future__ import annotations
@@ -47,9 +51,16 @@ def parse_args(argv):
                         help="token counts, [CLS] and [SEP] included (default: %(default)s)")
     parser.add_argument("--bertviz-timeout", type=float, default=90.0, metavar="S",
                         help="seconds a page may take to draw, per run (default: %(default)s)")
+    parser.add_argument("--pages", action="store_true",
+                        help="run only the per-page browser rows (bench/pages.py)")
+    parser.add_argument("--pages-models", default="trained,all-MiniLM-L6-v2", metavar="A,B",
+                        help="models for the per-page rows (default: %(default)s)")
+    parser.add_argument("--pages-rounds", type=int, default=3, metavar="N",
+                        help="navigations per page, one session (default: %(default)s)")
     args = parser.parse_args(argv)
-    if args.bertviz and args.write_readme:
-        parser.error("--bertviz prints its own table; README's markers hold the main one")
+    if (args.bertviz or args.pages) and args.write_readme:
+        parser.error("--bertviz and --pages print their own tables; README's markers hold the "
+                     "main one")
     return args
 
 
@@ -68,6 +79,18 @@ def main(argv: list[str] | None = None) -> int:
                     load_before))
         return 0
 
+    if args.pages:
+        from bench.measure import machine_line
+        from bench.pages import FOOTER, run
+        from bench.report import markdown
+
+        rows = run(tuple(args.pages_models.split(",")), rounds=args.pages_rounds,
+                   env=os.environ.copy())
+        env_note = " (OMP_NUM_THREADS=1)" if args.one_thread else ""
+        print(markdown(rows, [FOOTER, "", machine_line(load_before, env_note)]))
+        return 0
+
+    from bench.browser import missing_browser
     from bench.measure import (
         browser_times,
         cold_start,
@@ -79,11 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         trace_times,
     )
     from bench.report import Row, fmt, markdown, write_readme
-    from models.checkpoint import load_model
-    from tests.browser.driver import missing_browser
+    from models.registry import load_model
 
     env = os.environ.copy()  # the app server as shipped (plus --one-thread if given)
     rows: list[Row] = []
+    footer: list[str] = []
     log("cold start")
     rows.append(Row("Cold start: imports + model load (fresh Python)", cold_start(env=env)))
 
@@ -123,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         for n, target in BROWSER_TARGET_S.items():
             rows.append(Row(f"Browser: navigation → attention heatmap drawn, {n} tokens", None,
                             "s", target, note=why))
+        rows.append(Row("Browser, every page: first page, navigation, click (bench/pages.py)",
+                        None, "s", note=why))
         rows.append(Row(f"Server peak memory (RSS), {SESSIONS} sessions at once", None, "GB",
                         MEMORY_TARGET_GB, note=why))
     else:
@@ -131,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
                             seconds, "s", BROWSER_TARGET_S[n],
                             note="sentence in the URL, not traced before; median of 3"
                             if seconds is not None else "no heatmap was drawn"))
+        from bench.pages import FOOTER as PAGES_FOOTER
+        from bench.pages import run as page_rows
+
+        rows += page_rows(tuple(args.pages_models.split(",")), rounds=args.pages_rounds, env=env)
+        footer.append(PAGES_FOOTER)
         memory = server_memory(words, SESSIONS, env=env)
         peak = None if memory.peak_bytes is None else memory.peak_bytes / 1e9
         rows.append(Row(
@@ -141,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         ))
 
     env_note = " (OMP_NUM_THREADS=1)" if args.one_thread else ""
-    table = markdown(rows, [machine_line(load_before, env_note)])
+    table = markdown(rows, [line for note in footer for line in (note, "")]
+                     + [machine_line(load_before, env_note)])
     print(table)
     if args.write_readme:
         write_readme(table, args.readme)

@@ -19,9 +19,9 @@ synchronous pass), then two animation frames (layout and paint of what was drawn
 
 Ours: `streamlit run app.py` with ``EXPLAINER_MODELS_DIR`` at an empty temporary folder, the
 page ``/multi-head?s=<text>&model=<name>``. "Drawn": the layer × head grid's Plotly chart (key
-``mh_grid`` in app_pages/multi_head.py) has its ``.main-svg`` and one heatmap image per
-heatmap trace, then two animation frames. The wait includes the server's trace of a sentence
-it has not seen before.
+``mh_grid`` in app_pages/multi_head.py: one heatmap tiling every layer × head) has its
+``.main-svg`` and its heatmap image, then two animation frames. The wait includes the server's
+trace of a sentence it has not seen before.
 
 Memory: the tab's renderer process, peak resident set (VmHWM from /proc), read after the page
 has drawn (ours: after the whole page has settled). A tab past ``TAB_CAP_BYTES`` is stopped.
@@ -107,8 +107,13 @@ OURS_DRAWN = """() => {
     const chart = document.querySelector('.st-key-mh_grid [data-testid="stPlotlyChart"]');
     const plot = chart && chart.querySelector('.js-plotly-plot');
     if (!plot || !plot.data || !chart.querySelector('.main-svg')) return false;
-    const maps = plot.data.filter(t => t.type === 'heatmap').length;
-    return maps > 0 && chart.querySelectorAll('.heatmaplayer image').length >= maps && maps;
+    const maps = plot.data.filter(t => t.type === 'heatmap');
+    if (!maps.length || chart.querySelectorAll('.heatmaplayer image').length < maps.length)
+        return false;
+    // One heatmap tiles every layer × head: its rows are named "Layer 3 · …", its columns
+    // "Head 5 · …"; the blocks drawn are the distinct layers times the distinct heads.
+    const names = axis => new Set(Array.from(maps[0][axis] || [], v => String(v).split(' · ')[0]));
+    return maps.length === 1 ? names('y').size * names('x').size : maps.length;
 }"""
 OURS_SETTLED = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -248,7 +253,8 @@ class Side:
         prep_s: BertViz only: Python time for the forward pass and ``model_view``'s HTML.
         tab_bytes: the tab renderer's peak resident set (largest over the runs).
         outcome: "" when every run drew, else what happened (did not finish, stopped, crashed).
-        drawn: what was counted on the page (BertViz: attention lines; ours: heatmaps).
+        drawn: what was counted on the page (BertViz: attention lines; ours: layer × head
+            blocks of the grid).
     """
 
     n: int
@@ -516,7 +522,7 @@ def comparison_rows(bertviz: dict[int, Side], ours: dict[int, Side], model_name:
         if o is not None:
             note = [f"`{shown_model}`"]
             if o.drawn is not None:
-                note.append(f"grid of {o.drawn} heatmaps")
+                note.append(f"grid of {o.drawn} layer × head blocks")
                 if expected_heatmaps and o.drawn != expected_heatmaps:
                     note.append(f"**not {expected_heatmaps}: is `{model_name}` listed?**")
             if len(o.seconds) > 1 and o.median() is not None:
@@ -561,8 +567,9 @@ FOOTER = (
 )
 FOOTER_OURS = (
     "Our side: `streamlit run app.py`, `/multi-head?s=…&model=…`, a new tab per run in one "
-    "warmed Chromium; drawn = the layer × head grid's Plotly chart (key `mh_grid`, pooled into "
-    "blocks for long inputs) has its `.main-svg` and one heatmap image per trace, then two "
+    "warmed Chromium; drawn = the layer × head grid's Plotly chart (key `mh_grid`: one heatmap "
+    "tiling every layer × head, one cell per token pair up to 128 tokens, pooled into blocks "
+    "beyond) has its `.main-svg` and its heatmap image, then two "
     "animation frames; the wait includes the server tracing a sentence it has not seen. Tokens are "
     "counted by MiniLM's tokenizer with [CLS] and [SEP]. Memory: the tab's renderer process, "
     "VmHWM from /proc (ours after the whole page settled)."

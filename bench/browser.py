@@ -148,6 +148,12 @@ def _status_kb(pid: int, field: str) -> int | None:
     return None
 
 
+def process_bytes(pid: int, field: str = "VmHWM") -> int | None:
+    """A process's resident memory from /proc in bytes (``VmHWM``: peak, ``VmRSS``: now)."""
+    kb = _status_kb(pid, field)
+    return None if kb is None else kb * 1024
+
+
 def _parent(pid: int) -> int | None:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()

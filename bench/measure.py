@@ -137,20 +137,24 @@ def browser_times(words: list[str], sizes=(5, 512), repeats: int = 3,
 
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.driver import (
-        VIEWPORT,
-        Server,
-        launch_chromium,
-        page_url,
-        settle,
-        wait_for_heatmap,
-    )
+    from bench.browser import VIEWPORT, AppServer, launch_chromium
+    from bench.pages import page_address, settle
     from ui.navigation import page_specs
 
-    server = Server(ROOT / "tests" / "artifacts" / "bench-server.log", env=env).wait_healthy()
+    server = AppServer(ROOT / "tests" / "artifacts" / "bench-server.log",
+                       env if env is not None else os.environ.copy()).wait_healthy()
     results = {}
     try:
-        spec = _heatmap_page(page_specs())
+        specs = page_specs()
+        spec = _heatmap_page(specs)
+
+        def page_url(_server, page, query):
+            return page_address(server.url, page, page is specs[0], query)
+
+        def wait_for_heatmap(tab):
+            tab.wait_for_selector('[data-testid="stPlotlyChart"] .heatmaplayer image',
+                                  state="attached", timeout=120_000)
+
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
             context = browser.new_context(viewport=dict(VIEWPORT))
@@ -196,18 +200,17 @@ def server_memory(words: list[str], sessions: int = 20, env: dict | None = None,
 
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.driver import (
-        VIEWPORT,
-        Server,
-        exceptions,
-        launch_chromium,
-        page_url,
-        settle,
-    )
+    from bench.browser import VIEWPORT, AppServer, launch_chromium, process_bytes
+    from bench.pages import exceptions, page_address, settle
     from ui.navigation import page_specs
 
     specs = page_specs()
-    server = Server(ROOT / "tests" / "artifacts" / "bench-memory.log", env=env).wait_healthy()
+    server = AppServer(ROOT / "tests" / "artifacts" / "bench-memory.log",
+                       env if env is not None else os.environ.copy()).wait_healthy()
+
+    def page_url(_server, page, query):
+        return page_address(server.url, page, page is specs[0], query)
+
     errors = []
     start = time.perf_counter()
     try:
@@ -224,7 +227,7 @@ def server_memory(words: list[str], sessions: int = 20, env: dict | None = None,
             for i, tab in enumerate(tabs):
                 settle(tab, limit_s=600)
                 errors += [f"session {i}: {e[:120]}" for e in exceptions(tab)]
-            peak = server.rss_bytes("VmHWM")
+            peak = process_bytes(server.proc.pid, "VmHWM")
             browser.close()
     finally:
         server.stop()

@@ -201,22 +201,39 @@ def test_weight_bars_fixed_to_unit_range_and_state_their_sum():
         steps_fig.weight_bars_figure(REPEAT, weights[:2])
 
 
-def test_model_view_grid_has_one_heatmap_per_layer_and_head():
-    pattern = np.full((2, 3, 3, 3), 1 / 3)
+def test_model_view_grid_tiles_every_layer_and_head_into_one_heatmap():
+    pattern = RNG.dirichlet(np.ones(3), size=(2, 3, 3))  # [layer, head, q, k], rows sum to 1
     pattern[:, :, 0, 1:] = np.nan  # masked cells
     fig = heads_fig.model_view_figure(pattern, REPEAT, REPEAT, ["L1", "L2"], ["H1", "H2", "H3"])
-    heats = traces_of(fig, "heatmap")
-    assert len(heats) == 6
-    for heat in heats:
-        z = array(heat["z"]).astype(float)
-        assert z.shape == (3, 3) and np.isnan(z[0, 1:]).all()
+    (heat,) = traces_of(fig, "heatmap")  # one trace on one pair of axes, not 6 subplots
+    z = array(heat["z"])
+    assert z.dtype == np.float32 and z.shape == (2 * 3, 3 * 3)
+    for layer in range(2):
+        for head in range(3):
+            block = z[3 * layer:3 * layer + 3, 3 * head:3 * head + 3]
+            np.testing.assert_allclose(block, pattern[layer, head], rtol=1e-6)
+    # Hover names layer, head and both tokens: every row and column label is distinct, and the
+    # repeated "John" keeps its position.
+    assert len(set(heat["y"])) == 6 and len(set(heat["x"])) == 9
+    assert heat["y"][3] == "L2 · 0: John" and heat["x"][5] == "H2 · 2: John"
     coloraxis = fig.layout.coloraxis
     assert (coloraxis.cmin, coloraxis.cmax) == (0.0, 1.0)
     layout = fig.to_dict()["layout"]  # short sentences: tokens along the left and bottom edges
-    assert layout["yaxis"]["ticktext"] == REPEAT and layout["yaxis"]["tickvals"] == [0, 1, 2]
-    assert layout["xaxis4"]["ticktext"] == REPEAT
+    assert layout["yaxis"]["ticktext"] == REPEAT * 2
+    assert layout["xaxis"]["ticktext"] == REPEAT * 3
+    assert len(layout["shapes"]) == (2 - 1) + (3 - 1)  # lines between the blocks
+    titles = {note["text"] for note in layout["annotations"]}
+    assert {"L1", "L2", "H1", "H2", "H3"} <= titles
     with pytest.raises(ValueError):
         heads_fig.model_view_figure(pattern, REPEAT[:2], REPEAT, ["L1", "L2"], ["a", "b", "c"])
+
+
+def test_model_view_grid_keeps_pooled_block_labels_as_they_are():
+    pattern = np.full((1, 2, 2, 2), 0.5)
+    fig = heads_fig.model_view_figure(pattern, ["0–9", "10–19"], ["0–9", "10–19"], ["L1"],
+                                      ["H1", "H2"])
+    (heat,) = traces_of(fig, "heatmap")
+    assert heat["y"] == ["L1 · 0–9", "L1 · 10–19"]
 
 
 def test_head_summary_grid_is_labelled():

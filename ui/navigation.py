@@ -56,12 +56,27 @@ def applicable_pages(features) -> list[dict]:
     return [spec for spec in page_specs() if set(spec.get("needs", ())) <= set(features)]
 
 
+# Private url path of the default page. Streamlit serves the default page at "/" only, yet
+# reserves its own url path without serving it, so a shared "/overview" link answered "Page not
+# found". The default page takes this unused name and a hidden page serves the first page's
+# file at its declared url as well.
+DEFAULT_PATH = "home"
+
+
 def build_pages(lang: str) -> list:
+    """Every page in ``order``; the first is the default ("/") and is also served at its own
+    declared url (``/overview``) through a hidden page running the same file."""
     specs = page_specs()
-    return [
+    pages = [
         st.Page(
             str(spec["path"]), title=spec["title"].get(lang, spec["title"]["en"]),
-            icon=spec.get("icon"), url_path=spec["url"], default=(i == 0),
+            icon=spec.get("icon"), url_path=DEFAULT_PATH if i == 0 else spec["url"],
+            default=(i == 0),
         )
         for i, spec in enumerate(specs)
     ]
+    first = specs[0]
+    # Registered after the visible one, so st.page_link to this file still links to "/".
+    pages.append(st.Page(str(first["path"]), title=first["title"].get(lang, first["title"]["en"]),
+                         icon=first.get("icon"), url_path=first["url"], visibility="hidden"))
+    return pages

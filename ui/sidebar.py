@@ -29,25 +29,31 @@ def _use_example() -> None:
     st.session_state[EXAMPLE_PICK] = None
 
 
-def render_sidebar() -> Selection:
-    """Draw the shared sidebar; every widget is bound to the URL so a link reopens the view."""
+def render_sidebar(locked: bool = False) -> Selection:
+    """Draw the shared sidebar; every widget is bound to the URL so a link reopens the view.
+
+    ``locked``: a student following the teacher sees the teacher's choices, read-only.
+    """
+    if not locked:  # a following student takes the teacher's choices, not its own URL's
+        state.accept_url_codes()
     with st.sidebar:
         st.radio(
             "Language · 语言", LANGS, format_func=LANG_NAMES.get, key=state.LANG,
-            horizontal=True, bind="query-params",
+            horizontal=True, bind="query-params", disabled=locked,
         )
         sentence = st.text_input(
             tr("sidebar.sentence"), value=state.DEFAULT_SENTENCE, key=state.SENTENCE,
-            help=tr("sidebar.sentence_help"), bind="query-params",
+            help=tr("sidebar.sentence_help"), bind="query-params", disabled=locked,
         )
         st.selectbox(
             tr("sidebar.examples"), state.EXAMPLES, index=None, key=EXAMPLE_PICK,
             placeholder=tr("sidebar.examples_pick"), on_change=_use_example,
+            disabled=locked,
         )
         target = st.radio(
             tr("sidebar.direction"), ("auto", "en", "zh"), key=state.TARGET,
             format_func=lambda v: tr(f"sidebar.direction_{v}"), bind="query-params",
-            help=tr("sidebar.direction_help"),
+            help=tr("sidebar.direction_help"), disabled=locked,
         )
         # Names only from the list (never a path a user typed); the name itself is the label,
         # so ``?model=NAME`` in a link reads the same in both interface languages.
@@ -56,7 +62,7 @@ def render_sidebar() -> Selection:
             st.session_state[state.MODEL] = names[0]
         model_name = st.selectbox(
             tr("sidebar.model"), names, key=state.MODEL, help=tr("sidebar.model_help"),
-            bind="query-params",
+            bind="query-params", disabled=locked,
         )
     return Selection(sentence or "", None if target == "auto" else target, model_name,
                      state.lang())

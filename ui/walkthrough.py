@@ -11,14 +11,18 @@ import streamlit as st
 
 from explainer.analysis import credit, embedding, trajectory
 from explainer.analysis.positional import repeated_groups
-from explainer.analysis.views import first_word
 from ui import loaders
-from ui.state import tr
+from ui.state import lang, tr
 from ui.widgets import pick_index, selection
 
-# Sentences with a repeated word: the positional page shows the two copies parting. The second
-# is for tokenizers that split "John" and " John" into different tokens (GPT-2's byte BPE).
-REPEAT_DEMOS = ("John saw John", "the cat saw the cat")
+# Sentences with a repeated word: the positional page shows the two copies parting. Those of
+# the interface language come first; a model that cannot read them (no Chinese in MiniLM's
+# vocabulary but 我) falls back to the next. "the cat saw the cat" is for tokenizers that split
+# "John" and " John" into different tokens (GPT-2's byte BPE).
+REPEAT_DEMOS = {
+    "en": ("John saw John", "the cat saw the cat"),
+    "zh": ("约翰看见了约翰", "我看见了我"),
+}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -57,14 +61,18 @@ def trajectories_cached(model_name: str, sentence: str, target: str | None, side
 
 
 def repeat_demo_trace():
-    """(sentence, trace) with the sidebar's model for the first of ``REPEAT_DEMOS`` in which
-    its tokenizer repeats a token on the side the user types into; None when none does."""
-    for sentence in REPEAT_DEMOS:
+    """(sentence, trace) with the sidebar's model for the first of ``REPEAT_DEMOS`` (the
+    interface language's first) in which its tokenizer repeats a word on the side the user
+    types into; a repeated special token ([UNK] for characters it does not know) does not
+    count. None when none does."""
+    sentences = REPEAT_DEMOS.get(lang(), ()) + tuple(
+        s for code, demos in REPEAT_DEMOS.items() if code != lang() for s in demos)
+    for sentence in sentences:
         try:
             found = loaders.trace_cached(selection().model_name, sentence, None)
         except ValueError:  # a tokenizer that cannot read it (InputError is a ValueError)
             continue
-        if repeated_groups(found.tokens(found.caps.main_side)):
+        if repeated_groups(found.tokens(found.caps.main_side), found.caps.special_tokens):
             return sentence, found
     return None
 
@@ -113,13 +121,6 @@ def diff_line(diff: float, tolerance: float = 1e-4) -> None:
         st.success(tr("walk.diff_ok", diff=diff, tol=tolerance), icon=":material/check_circle:")
     else:
         st.error(tr("walk.diff_bad", diff=diff, tol=tolerance))
-
-
-def start_at_word(tokens, specials, key: str = "q") -> None:
-    """A token picker opened without a choice (none in the URL or session) starts at the first
-    word rather than at [CLS] or <s>. A choice in the URL is left for the widget to read."""
-    if key not in st.query_params:
-        st.session_state.setdefault(key, first_word(tokens, specials))
 
 
 def hide_specials_toggle(key: str, present) -> bool:

@@ -6,7 +6,9 @@ import re
 
 import streamlit as st
 
+from explainer.analysis.views import focus_token, remap_choice
 from explainer.contract import ContractError, Trace
+from explainer.figures.base import compact_figure
 from explainer.trace import AdapterError, CheckpointError, InputError
 from models.checkpoint import UNTRAINED_SEED
 from ui import loaders
@@ -91,8 +93,38 @@ def require(result: Trace, page: dict) -> None:
 
 
 def show_figure(fig, key: str) -> None:
-    """A Plotly chart with its camera button (PNG download) and a stable key."""
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+    """A Plotly chart with its camera button (PNG download) and a stable key.
+
+    Its float arrays go to the browser as float32 (``compact_figure``)."""
+    st.plotly_chart(compact_figure(fig), key=key, config=PLOTLY_CONFIG, width="stretch")
+
+
+def in_class() -> bool:
+    """This session teaches a class or follows its teacher (ui/classroom.py)."""
+    from ui import classroom  # classroom imports this module
+
+    if st.session_state.get(classroom.TEACHER):
+        return True
+    return bool(st.session_state.get(classroom.JOINED)) and st.session_state.get(
+        classroom.FOLLOW, True)
+
+
+def section(func):
+    """Decorator: a page section that reruns on its own when one of its widgets changes.
+
+    ``st.fragment``: a click on a layer, head, step or token reruns this function only, not the
+    page above it, the other sections or the sidebar (a full rerun also redrew every other
+    chart of the page). What the section shows must depend only on its own widgets and on its
+    arguments (decided by the full run: the trace, pickers above it).
+
+    In a class the whole app reruns as before (a plain function, no fragment): the teacher
+    publishes what it shows after a full run, and a following student's click snaps back to
+    the teacher's choice only there (ui/classroom.py). Starting or joining a class is itself a
+    full run, so the next run already draws the sections this way.
+    """
+    if in_class():
+        return func
+    return st.fragment(func)
 
 
 def csv_button(frame, file_name: str, key: str) -> None:
@@ -111,31 +143,64 @@ def csv_button(frame, file_name: str, key: str) -> None:
                        key=key, icon=":material/download:", on_click="ignore")
 
 
-def _clamp_state(key: str, n: int) -> None:
+def _clamp_state(key: str, n: int, default: int = 0) -> None:
     value = st.session_state.get(key)
     if value is not None and not (isinstance(value, int) and 0 <= value < n):
-        st.session_state[key] = 0
+        if default:  # the widget's own default applies (a value set by code beside it warns)
+            del st.session_state[key]
+        else:
+            st.session_state[key] = 0
 
 
-def pick_index(label: str, n: int, key: str, format_func=None, as_radio: bool = True) -> int:
-    """Choose 0..n-1 with a URL-bound widget (``?key=value``); out-of-range values reset to 0."""
-    _clamp_state(key, n)
+def pick_index(label: str, n: int, key: str, format_func=None, as_radio: bool = True,
+               default: int = 0) -> int:
+    """Choose 0..n-1 with a URL-bound widget (``?key=value``), starting at ``default``;
+    out-of-range values go back to it."""
+    default = min(max(int(default), 0), max(n - 1, 0))
+    _clamp_state(key, n, default)
     fmt = format_func or (lambda i: str(i + 1))
     if as_radio:
         return st.radio(label, list(range(n)), format_func=fmt, key=key, horizontal=True,
-                        bind="query-params")
-    return st.selectbox(label, list(range(n)), format_func=fmt, key=key, bind="query-params")
+                        bind="query-params", index=default)
+    return st.selectbox(label, list(range(n)), format_func=fmt, key=key, bind="query-params",
+                        index=default)
 
 
-def pick_layer(n_layers: int, key: str = "layer") -> int:
-    return pick_index(tr("common.layer"), n_layers, key)
+def pick_layer(n_layers: int, key: str = "layer", default: int = 0) -> int:
+    return pick_index(tr("common.layer"), n_layers, key, default=default)
 
 
 def pick_head(n_heads: int, key: str = "head") -> int:
     return pick_index(tr("common.head"), n_heads, key)
 
 
-def pick_token(tokens, key: str = "q", label: str | None = None) -> int:
-    """Choose a position; labels show position and token, so repeated words stay apart."""
-    return pick_index(label or tr("common.token"), len(tokens), key,
-                      format_func=lambda i: f"{i}: {tokens[i]}", as_radio=False)
+def pick_token(tokens, key: str = "q", label: str | None = None, specials=None) -> int:
+    """Choose a position; labels show position and token, so repeated words stay apart.
+
+    With ``specials`` (``trace.caps.special_tokens``) a picker opened without a choice (none in
+    the URL or the session) starts at the word the article would talk about
+    (``views.focus_token``: John in "Smart John is singing"), not at [CLS] or <2zh>.
+
+    When the tokens change under the picker (another attention block, side, sentence or page),
+    it moves to the same token if the new list has it, else to that word, and the choice is
+    written again even when the index stays: Streamlit's browser widget otherwise kept showing
+    the old label ("1: John") while the page computed for the new token 1 (聪). The token list
+    and the choice made on it are kept in the session under ``_<key>_tokens``: a choice that
+    differs from it was set for the new tokens (a teacher's, followed by a student) and stays.
+    """
+    tokens = tuple(str(tok) for tok in tokens)
+    start = 0 if specials is None else focus_token(tokens, specials, selection().sentence)
+    seen_key = f"_{key}_tokens"
+    seen = st.session_state.get(seen_key)
+    current = st.session_state.get(key)
+    if seen is not None and tuple(seen[0]) != tokens:
+        old_tokens, old_choice = seen
+        if current == old_choice or not isinstance(current, int):
+            current = remap_choice(old_tokens, tokens, old_choice, start)
+        st.session_state[key] = current if 0 <= current < len(tokens) else start
+    elif key not in st.session_state and key not in st.query_params:
+        st.session_state[key] = start
+    choice = pick_index(label or tr("common.token"), len(tokens), key,
+                        format_func=lambda i: f"{i}: {tokens[i]}", as_radio=False)
+    st.session_state[seen_key] = (tokens, choice)
+    return choice

@@ -231,6 +231,22 @@ def alignment_table(view: WrittenView, labels: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def alignment_pairs(view: WrittenView, specials=(), limit: int = 12
+                    ) -> tuple[list[tuple[str, str, float]], int]:
+    """What ``view`` says each written word looked at most: (written, key, weight) for the
+    first ``limit`` steps whose written token is not special (<eos> aligns with no word), and
+    how many such steps there are in all. A caption built from this states what the chart on
+    screen shows for this sentence (I → 我 for a trained translator's last layer), never a
+    claim written for another sentence."""
+    specials = set(specials)
+    rows = [i for i, tok in enumerate(view.written) if tok not in specials]
+    pairs = []
+    for i in rows[: max(int(limit), 0)]:
+        key, weight, _ = most_attended(view, i)
+        pairs.append((view.written[i], key, weight))
+    return pairs, len(rows)
+
+
 def beam_path(beam, hypothesis: int = 0) -> list[tuple[int, int]]:
     """(step, node) pairs from the first step to the end of one hypothesis (0 = best)."""
     step, node = int(beam.hyp_steps[hypothesis]), int(beam.hyp_nodes[hypothesis])

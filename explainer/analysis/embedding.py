@@ -97,6 +97,16 @@ def vector_frame(values: np.ndarray, tokens, prefix: str = "d") -> pd.DataFrame:
                         columns=[f"{prefix}{j}" for j in range(values.shape[1])])
 
 
+def numbers_frame(values: np.ndarray, tokens, first: int | None = 8,
+                  decimals: int = 3) -> pd.DataFrame:
+    """The vectors as numbers: rows ``position: token``, columns d0, d1, … for the ``first``
+    dimensions (all with None), rounded to ``decimals`` places for reading aloud."""
+    frame = vector_frame(values, tokens)
+    if first is not None:
+        frame = frame.iloc[:, : max(int(first), 1)]
+    return frame.round(int(decimals))
+
+
 def labelled_rows(tokens, limit: int = MAX_FIGURE_TOKENS) -> tuple[list[int], bool]:
     """Positions a per-token figure draws (the first ``limit``), and whether some were cut."""
     n = len(tokens)

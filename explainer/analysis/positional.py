@@ -198,15 +198,23 @@ class BeforeAfter:
 
     Attributes:
         before, after: [n, 2] points of the token embeddings and of embedding + position.
-        explained: [2] variance fraction per component (fitted on both sets together).
+        explained: [2] variance fraction per axis (of both sets together).
         repeated: groups of positions holding the same token, for tokens that occur twice or
             more ("John saw John" -> [[0, 2]]).
+        axes: "pca" (the two principal components of both sets) or "copies" (a sentence with
+            a repeat: the first axis runs along the difference of the first two copies after
+            positions, the second is the principal component of what is left, so the copies'
+            distance on screen is their true distance, ``gap``).
+        gap: distance of the first two copies after positions, in the full space (0 without
+            a repeat); with ``axes`` "copies" it is also their distance in the plot.
     """
 
     before: np.ndarray
     after: np.ndarray
     explained: np.ndarray
     repeated: list[list[int]]
+    axes: str = "pca"
+    gap: float = 0.0
 
 
 def with_positions(trace, side: str | None = None) -> np.ndarray:
@@ -218,21 +226,46 @@ def with_positions(trace, side: str | None = None) -> np.ndarray:
 
 
 def before_after(trace, side: str | None = None) -> BeforeAfter:
-    """Project embeddings and embeddings + positions jointly, so the two sets share axes."""
+    """Project embeddings and embeddings + positions jointly, so the two sets share axes.
+
+    The two leading principal components follow what differs most between words, and a
+    word's two copies can part by a few units in directions they ignore: "John saw John" drew
+    its Johns on one spot while the text said they were 3.64 apart. With a repeated word the
+    first axis is therefore the direction from its first copy to its second (after
+    positions), and the second axis the principal component of the rest: both copies then
+    sit on one horizontal line exactly their true distance apart.
+    """
     side = side or trace.caps.main_side
     before = np.asarray(trace.embed(side, "embed"), dtype=float)
     after = with_positions(trace, side)
-    projection = fixed_sign_pca(np.vstack([before, after]), 2)
+    both = np.vstack([before, after])
     n = before.shape[0]
+    repeated = repeated_groups(trace.tokens(side), trace.caps.special_tokens)
+    gap = copies_distance(after, repeated[0]) if repeated else 0.0
+    if gap > 0:
+        first, second = repeated[0][:2]
+        along = (after[second] - after[first]) / gap  # [d_model] unit vector
+        centred = both - both.mean(axis=0)
+        x = centred @ along  # [2n]
+        rest = centred - x[:, None] * along[None, :]
+        y = fixed_sign_pca(rest, 1).points[:, 0]
+        total = float((centred**2).sum()) or 1.0
+        explained = np.array([float((x**2).sum()) / total, float((y**2).sum()) / total])
+        points = np.column_stack([x, y])
+        return BeforeAfter(points[:n], points[n:], explained, repeated, "copies", gap)
+    projection = fixed_sign_pca(both, 2)
     return BeforeAfter(projection.points[:n], projection.points[n:], projection.explained,
-                       repeated_groups(trace.tokens(side)))
+                       repeated, "pca", gap)
 
 
-def repeated_groups(tokens) -> list[list[int]]:
-    """Positions of each token that occurs more than once, in order of first occurrence."""
+def repeated_groups(tokens, specials=()) -> list[list[int]]:
+    """Positions of each token that occurs more than once, in order of first occurrence.
+    ``specials`` never count: two [UNK] stand for different words, and [PAD] is no word."""
+    specials = set(specials)
     groups: dict[str, list[int]] = {}
     for i, tok in enumerate(tokens):
-        groups.setdefault(tok, []).append(i)
+        if tok not in specials:
+            groups.setdefault(tok, []).append(i)
     return [group for group in groups.values() if len(group) > 1]
 
 

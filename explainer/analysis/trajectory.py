@@ -100,6 +100,72 @@ def cosine_paths(trace, pos: int, side: str = "enc", substeps: bool = True) -> n
     return np.stack(out)
 
 
+@dataclass(frozen=True)
+class Intake:
+    """What one token's self-attention added to it, word by word, at every layer of a side.
+
+    The attention output of query ``i`` is, before its bias, a sum over the key tokens ``j``:
+    out_i = Σ_j m_j with m_j = Σ_h w_h,ij · v_h,j W_O,h (§3.2.2). ``m_j`` is exactly what
+    word j moved token i by: the article's "John now carries Smart and singing". Its length
+    ‖m_j‖ measures how much (the weight alone ignores how long v_j W_O is; Kobayashi et al.
+    2020, "Attention is not only a weight").
+
+    Attributes:
+        shares: [layer, key] ‖m_j‖ / Σ_j ‖m_j‖: each word's share of the move (rows sum to 1).
+        weights: [layer, key] the attention weights, mean over heads.
+        messages: [layer, key, d_model] the m_j themselves.
+        bias: [layer, d_model] b_O, the part of the output no word brought.
+    """
+
+    shares: np.ndarray
+    weights: np.ndarray
+    messages: np.ndarray
+    bias: np.ndarray
+
+
+def attention_intake(trace, weights, side: str, pos: int) -> Intake:
+    """Split token ``pos``'s self-attention output on ``side`` into one message per key token,
+    layer by layer (see ``Intake``). ``weights``: the model's ``Weights`` (W_O, b_O)."""
+    stage = side  # a side's own self-attention stage is named as the side ("enc", "dec")
+    if stage not in trace.stages:
+        raise ValueError(f"no self-attention on side {side!r}; stages: {trace.stages}")
+    n = len(trace.stage_tokens(stage)[0])
+    if not 0 <= int(pos) < n:
+        raise ValueError(f"position {pos} outside 0..{n - 1}")
+    shares, mean_weights, messages, biases = [], [], [], []
+    for layer in range(trace.n_layers_of(stage)):
+        pattern = np.asarray(trace.pattern(stage, layer)[:, int(pos), :], dtype=float)  # [h, k]
+        values = np.asarray(trace.attn(stage, layer, "v"), dtype=float)  # [h, k, e]
+        W_O = np.asarray(weights.attn(stage, layer, "W_O"), dtype=float)  # [h, e, d]
+        # One matrix product per head (BLAS), not a three-way einsum: 512 tokens stay fast.
+        message = sum((pattern[h][:, None] * values[h]) @ W_O[h]
+                      for h in range(len(W_O)))  # [k, d_model]
+        norms = np.linalg.norm(message, axis=1)
+        shares.append(norms / (norms.sum() or 1.0))
+        mean_weights.append(pattern.mean(axis=0))
+        messages.append(message)
+        biases.append(np.asarray(weights.attn(stage, layer, "b_O"), dtype=float))
+    return Intake(np.stack(shares), np.stack(mean_weights), np.stack(messages),
+                  np.stack(biases))
+
+
+def intake_columns(intake: Intake, positions) -> np.ndarray:
+    """The [layer, m] share columns of ``positions`` (e.g. all but the special tokens)."""
+    return np.asarray(intake.shares, dtype=float)[:, list(positions)]
+
+
+def top_intake(intake: Intake, pos: int, keep=None) -> list[tuple[int, int, float]]:
+    """Per layer, the word other than ``pos`` itself that moved it most: (layer, key position,
+    share). ``keep``: positions that may be named (e.g. not the special tokens)."""
+    allowed = set(range(intake.shares.shape[1]) if keep is None else keep) - {int(pos)}
+    out = []
+    for layer, row in enumerate(intake.shares):
+        if allowed:
+            j = max(sorted(allowed), key=lambda k: row[k])
+            out.append((layer, int(j), float(row[j])))
+    return out
+
+
 def companions(cosines: np.ndarray, chosen: int, limit: int = 10,
                allowed=None) -> list[int]:
     """Tokens to draw beside ``chosen`` in a similarity-path chart: all when few, else the

@@ -6,6 +6,7 @@ through the trace's accessors (``trace.pattern``, ``trace.mask``), so it works f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,8 +16,8 @@ import pandas as pd
 from explainer.contract import STAGES
 
 __all__ = [
-    "STAGES", "PatternView", "Visible", "attention_pattern", "first_word", "main_tokens",
-    "special_positions",
+    "STAGES", "PatternView", "Visible", "attention_pattern", "first_word", "focus_token",
+    "main_tokens", "remap_choice", "special_positions",
     "stage_tokens", "token_table", "unknown_token", "visible_positions",
 ]
 
@@ -110,6 +111,87 @@ def first_word(tokens: Sequence[str], specials: Iterable[str]) -> int:
     natural start ([CLS] is no word, and its neighbours say little)."""
     specials = set(specials)
     return next((i for i, tok in enumerate(tokens) if tok not in specials), 0)
+
+
+# Word-start marks of the tokenizers we read: GPT-2's byte BPE ("Ġ": a space before), and
+# SentencePiece's "▁"; WordPiece marks the opposite, a piece that continues a word ("##ing").
+_WORD_START = ("Ġ", "▁")
+_CONTINUES = "##"
+_WORD = re.compile(r"[^\W\d_]+")
+_SENTENCE_END = re.compile(r"[.!?。！？]\s*$")
+
+
+def _bare(token: str) -> str:
+    """A token without its tokenizer's word marks, case-folded ("ĠJohn", "▁John" -> "john")."""
+    token = str(token)
+    if token.startswith(_CONTINUES):
+        token = token[len(_CONTINUES):]
+    return token.lstrip("".join(_WORD_START)).casefold()
+
+
+def proper_nouns(sentence: str) -> list[str]:
+    """Words typed with a capital letter where a sentence does not start ("John" in "Smart
+    John is singing" and in "John saw John"), case-folded, in order of first appearance. "I"
+    is no name, and a word that starts a sentence is capitalised for that reason alone."""
+    sentence = str(sentence)
+    found: list[str] = []
+    for match in _WORD.finditer(sentence):
+        word, before = match.group(0), sentence[: match.start()]
+        starts_sentence = not before.strip() or bool(_SENTENCE_END.search(before))
+        if word[0].isupper() and word != "I" and not starts_sentence:
+            found.append(word.casefold())
+    return list(dict.fromkeys(found))
+
+
+def is_word(token: str, specials: Iterable[str] = ()) -> bool:
+    """A token that starts a word: not special, not punctuation, not a continuing piece."""
+    token = str(token)
+    return (token not in set(specials) and not token.startswith(_CONTINUES)
+            and any(ch.isalnum() for ch in token))
+
+
+def focus_token(tokens: Sequence[str], specials: Iterable[str], sentence: str = "") -> int:
+    """The position a token picker starts at: the word the article would talk about.
+
+    The rule, in order: (1) the first token of a name, a word typed with a capital letter
+    somewhere other than the start of a sentence ("John" in "Smart John is singing"; in "John
+    saw John" the first John, since the second shows it is a name); (2) else the first token
+    that starts a word (我 in 我爱你, "Do" in "Do you like tea?"): not a special token like
+    [CLS] or <2zh>, not punctuation, not a piece that continues a word ("##ing"); (3) else the
+    first non-special token (``first_word``). Tokens are matched to the typed words without
+    the tokenizer's marks and case, so an uncased BERT's "john" and GPT-2's "ĠJohn" count.
+    """
+    specials = set(specials)
+    bare = [_bare(tok) for tok in tokens]
+    for name in proper_nouns(sentence):
+        for i, tok in enumerate(tokens):
+            if tok not in specials and bare[i] == name:
+                return i
+        # A name the tokenizer split ("Jo" "hn"): its first piece.
+        for i, tok in enumerate(tokens):
+            if is_word(tok, specials) and len(bare[i]) >= 2 and name.startswith(bare[i]):
+                return i
+    for i, tok in enumerate(tokens):
+        if is_word(tok, specials):
+            return i
+    return first_word(tokens, specials)
+
+
+def remap_choice(old_tokens: Sequence[str], new_tokens: Sequence[str], old_index,
+                 fallback: int) -> int:
+    """Where a token picker stands after its tokens changed (another attention block, side or
+    sentence): on the same token, at its occurrence nearest the old position, when the new
+    tokens hold it; else at ``fallback``. Keeps a picker from naming a token the page no
+    longer computes for."""
+    n = len(new_tokens)
+    fallback = int(fallback) if 0 <= int(fallback) < n else 0
+    if not isinstance(old_index, int) or not 0 <= old_index < len(old_tokens):
+        return fallback
+    token = old_tokens[old_index]
+    same = [i for i, tok in enumerate(new_tokens) if tok == token]
+    if not same:
+        return fallback
+    return min(same, key=lambda i: (abs(i - old_index), i))
 
 
 def unknown_token(specials: Iterable[str]) -> str:

@@ -64,10 +64,19 @@ def mask_figure(
         if hover else None,
         hovertemplate="%{customdata[0]} → %{customdata[1]}: %{z}<extra></extra>" if hover
         else "%{y} → %{x}: %{z}<extra></extra>",
-        colorbar=dict(tickvals=[0.25, 0.75], ticktext=[hidden_label, visible_label],
-                      thickness=12, len=0.5),
+        showscale=False,
     ))
-    fig.update_xaxes(**token_axis(cols, col_title))
+    # The key is two legend entries in a row above the matrix, not ticks on a colour bar: a
+    # one-row mask is short, and its colour bar squeezed "1 = …" onto "0 = …".
+    for label, colour in ((visible_label, VISIBLE), (hidden_label, HIDDEN)):
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=label, hoverinfo="skip",
+            marker=dict(symbol="square", size=14, color=colour,
+                        line=dict(color="#adb5bd", width=1)),
+        ))
+    fig.update_layout(legend=dict(orientation="h", x=1.0, xanchor="right", y=1.02,
+                                  yanchor="bottom"), showlegend=True)
+    fig.update_xaxes(**token_axis(cols, col_title, across=True))
     fig.update_yaxes(**token_axis(rows, row_title, reverse=True))
     if highlight_row is not None:
         if not 0 <= highlight_row < len(rows):
@@ -76,7 +85,9 @@ def mask_figure(
                       y1=highlight_row + 0.5, line=dict(color="#e4572e", width=3))
     # A single row (the padding mask) needs little height; a square mask needs its rows.
     height = heatmap_height(len(rows), lo=170 if len(rows) <= 2 else 260)
-    return base_layout(fig, title, height)
+    fig = base_layout(fig, title, height)
+    fig.update_layout(margin=dict(t=40 + (30 if title else 0)))  # room for the key above
+    return fig
 
 
 def padded_matrix_figure(
@@ -159,6 +170,6 @@ def scores_figure(
         fig.add_trace(go.Scatter(x=gaps[:, 1], y=gaps[:, 0], mode="text",
                                  text=[masked_text] * len(gaps), textfont=dict(color="#888"),
                                  hoverinfo="skip", showlegend=False))
-    fig.update_xaxes(**token_axis(cols, col_title))
+    fig.update_xaxes(**token_axis(cols, col_title, across=True))
     fig.update_yaxes(**token_axis(rows, row_title, reverse=True))
     return base_layout(fig, title, heatmap_height(len(rows)))

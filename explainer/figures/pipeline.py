@@ -27,6 +27,7 @@ FRAME_GAP = 0.5  # extra room where the "N×" frame begins or ends
 TOKENS_Y = 0.35
 INK = "#222222"
 X_RANGE = (-1.5, 11.5)
+COMPARE_ROOM = 1.0  # extra x range on each side when the paper's layer count is written too
 
 
 def _clip(text: str, limit: int = 40) -> str:
@@ -174,7 +175,11 @@ def pipeline_figure(
                                hoverinfo="text", marker=dict(size=24, opacity=0),
                                showlegend=False))
     fig.update_layout(shapes=shapes, annotations=notes)
-    fig.update_xaxes(range=list(X_RANGE), visible=False, fixedrange=True)
+    # "3×<br>paper 6×" beside a frame is wider than "3×" alone: with no room beyond the frame
+    # it was cut at the figure's edge.
+    spare = COMPARE_ROOM if compare_layers is not None else 0.0
+    fig.update_xaxes(range=[X_RANGE[0] - spare, X_RANGE[1] + spare], visible=False,
+                     fixedrange=True)
     fig.update_yaxes(range=[-0.2, top_y + 0.6], visible=False, fixedrange=True)
     fig = base_layout(fig, title, height=int(60 + 50 * (top_y + 0.8)))
     fig.update_layout(plot_bgcolor="white")

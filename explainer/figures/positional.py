@@ -124,17 +124,23 @@ def before_after_figure(
     after_name: str = "embedding + PE",
     title: str = "",
     axis_titles: Sequence[str] = ("PC1", "PC2"),
+    gap_pair: tuple[int, int] | None = None,
+    gap_label: str = "",
 ) -> go.Figure:
     """The sentence's vectors before (hollow) and after (filled) adding PE, joined by a line.
 
     Args:
         before, after: [n, 2] projected points of the same n tokens; repeated words keep
             their own points (before PE they coincide, after they part).
+        gap_pair: two positions (a repeated word's copies) joined by a solid line after PE,
+            with ``gap_label`` (their distance) written over its middle.
     """
     before = check_matrix(before, tokens, None, "before points")
     after = check_matrix(after, tokens, None, "after points")
     if before.shape[1] != 2 or after.shape != before.shape:
         raise ValueError(f"before {before.shape} and after {after.shape} must both be [n, 2]")
+    if gap_pair is not None and not all(0 <= int(i) < len(tokens) for i in gap_pair):
+        raise ValueError(f"gap_pair {gap_pair} must index the {len(tokens)} tokens")
     labels = [f"{i}: {tok}" for i, tok in enumerate(tokens)]
     show_text = len(tokens) <= LABELLED_POINTS
     # Copies of a repeated word land close together: each copy puts its label on another side.
@@ -162,6 +168,15 @@ def before_after_figure(
         marker=dict(size=11, color=HIGHLIGHT, line=dict(width=1, color="white")),
         hovertemplate="%{text}<extra>" + after_name + "</extra>",
     ))
+    if gap_pair is not None:
+        a, b = (int(i) for i in gap_pair)
+        fig.add_trace(go.Scatter(
+            x=[after[a, 0], after[b, 0]], y=[after[a, 1], after[b, 1]], mode="lines",
+            line=dict(color=HIGHLIGHT, width=3), hoverinfo="skip", showlegend=False,
+        ))
+        fig.add_annotation(x=(after[a, 0] + after[b, 0]) / 2, y=(after[a, 1] + after[b, 1]) / 2,
+                           text=gap_label, showarrow=False, yshift=14,
+                           font=dict(color=HIGHLIGHT, size=15))
     fig.update_xaxes(title=axis_titles[0], zeroline=False)
     fig.update_yaxes(title=axis_titles[1], zeroline=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(legend=dict(orientation="h", y=-0.15))

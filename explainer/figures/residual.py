@@ -54,7 +54,7 @@ def token_stats_figure(
                 + "</extra>",
             ), row=1, col=col)
     for col in (1, 2):
-        fig.update_xaxes(**token_axis(labels), row=1, col=col)
+        fig.update_xaxes(**token_axis(labels, across=True), row=1, col=col)
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2))
     return base_layout(fig, title, height=380)
 
@@ -159,7 +159,7 @@ def zero_share_figure(
     fig.add_hline(y=overall, line=dict(color=BEFORE, dash="dash"),
                   annotation_text=f"{overall_label}: {overall:.1%}",
                   annotation_position="top left", annotation_font=dict(color=BEFORE))
-    fig.update_xaxes(**token_axis(labels))
+    fig.update_xaxes(**token_axis(labels, across=True))
     fig.update_yaxes(range=[0, 1.08], title=share_title, tickformat=".0%")
     return base_layout(fig, title, height=340)
 

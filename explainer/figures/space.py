@@ -5,14 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 
 from explainer.figures.base import base_layout, check_matrix, token_axis
-from explainer.figures.embedding import HIGHLIGHT
 
 # Up to this many tokens each gets its own coloured trace (and legend entry); beyond, all paths
 # share one grey trace and only the chosen token is coloured.
 COLOURED_TOKENS = 24
+# One colour per sentence position, the same in every chart of the page: "John" is the same
+# colour in the paths, in the similarity lines and in the bars of what attention brought in.
+TOKEN_COLOURS = tuple(plotly.colors.qualitative.Dark24)
+
+
+def token_colour(position: int) -> str:
+    """The colour of the token at sentence ``position`` (cycling after 24)."""
+    return TOKEN_COLOURS[int(position) % len(TOKEN_COLOURS)]
 PATH_GREY = "#c9d1d9"
 # End labels take turns around their point, so tokens that end close together stay readable.
 LABEL_SPOTS = ("top right", "bottom left", "top left", "bottom right")
@@ -25,6 +33,7 @@ def trajectory_figure(
     chosen: int | None = None,
     title: str = "",
     axis_titles: Sequence[str] = ("PC1", "PC2", "PC3"),
+    positions: Sequence[int] | None = None,
 ) -> go.Figure:
     """Each token's path through the stages: a line from its first point (hollow square) to its
     last (big dot, labelled). 2-D or 3-D from the points' last axis.
@@ -33,7 +42,10 @@ def trajectory_figure(
         points: [stage, token, 2 or 3] projected vectors.
         stage_labels: [stage] names shown on hover ("embedding", "+ PE", "layer 1 attention", …).
         tokens: [token] labels; repeated words keep separate paths.
-        chosen: a token position drawn thicker (None: none).
+        chosen: a token (index into ``tokens``) drawn thicker (None: none).
+        positions: [token] each drawn token's position in the sentence (default 0, 1, …):
+            labels and colours (``token_colour``) follow it, so they match the page's other
+            charts when some tokens are hidden.
     """
     points = np.asarray(points, dtype=float)
     if points.ndim != 3 or points.shape[2] not in (2, 3):
@@ -44,10 +56,13 @@ def trajectory_figure(
                          f"{len(tokens)} tokens")
     if chosen is not None and not 0 <= chosen < n_tokens:
         raise ValueError(f"chosen token {chosen} outside 0..{n_tokens - 1}")
+    positions = list(range(n_tokens)) if positions is None else [int(p) for p in positions]
+    if len(positions) != n_tokens:
+        raise ValueError(f"{len(positions)} positions for {n_tokens} tokens")
     three_d = k == 3
     scatter = go.Scatter3d if three_d else go.Scatter
     stages = [str(s) for s in stage_labels]
-    labels = [f"{i}: {t}" for i, t in enumerate(tokens)]
+    labels = [f"{p}: {t}" for p, t in zip(positions, tokens)]
     fig = go.Figure()
 
     def coords(pts):
@@ -72,11 +87,10 @@ def trajectory_figure(
     for i in coloured:
         width = 5 if i == chosen else 2
         text = [f"{labels[i]}<br>{s}" for s in stages]
-        line = dict(width=width, color=HIGHLIGHT) if (i == chosen and n_tokens > COLOURED_TOKENS) \
-            else dict(width=width)
+        line = dict(width=width, color=token_colour(positions[i]))
         fig.add_trace(scatter(
             mode="lines+markers", name=labels[i], legendgroup=labels[i], line=line,
-            marker=dict(size=sizes, symbol=symbols), text=text,
+            marker=dict(size=sizes, symbol=symbols, color=token_colour(positions[i])), text=text,
             hovertemplate="%{text}<extra></extra>", **coords(points[:, i]),
         ))
     # The end of every path is labelled with its token: that is where the class looks.
@@ -124,6 +138,7 @@ def similarity_paths_figure(
         name = f"{pos}: {tokens[pos]}"
         fig.add_trace(go.Scatter(
             x=list(range(len(stages))), y=cosines[:, col], mode="lines+markers", name=name,
+            line=dict(color=token_colour(pos)), marker=dict(color=token_colour(pos)),
             customdata=stages, hovertemplate=name + "<br>%{customdata}: %{y:.3f}<extra></extra>",
         ))
     fig.update_xaxes(**token_axis(stages), range=[-0.3, len(stages) - 0.7], tickangle=-30,
@@ -131,3 +146,47 @@ def similarity_paths_figure(
     fig.update_yaxes(title=value_title, range=[-1.05, 1.05])
     fig.update_layout(legend=dict(orientation="h", y=-0.3))
     return base_layout(fig, title, 420)
+
+
+def intake_figure(
+    shares: np.ndarray,
+    layer_labels: Sequence[str],
+    tokens: Sequence[str],
+    chosen: int | None,
+    title: str = "",
+    share_title: str = "share of the move",
+    positions: Sequence[int] | None = None,
+) -> go.Figure:
+    """What moved token ``chosen`` at each attention step: one stacked bar per layer, one
+    segment per word, as long as that word's share of the move (``attention_intake``).
+
+    Args:
+        shares: [layer, token] each row sums to 1.
+        tokens: [token] the words (labels); ``positions``: their sentence positions, for
+            ``token_colour`` (default 0, 1, …), so each word has its colour of the page.
+        chosen: index into ``tokens`` of the token that moved (its own segment is hatched:
+            the part of the move that came from itself); None when it is not drawn.
+    """
+    shares = check_matrix(shares, layer_labels, tokens, "intake shares")
+    positions = list(range(len(tokens))) if positions is None else [int(p) for p in positions]
+    if len(positions) != len(tokens):
+        raise ValueError(f"{len(positions)} positions for {len(tokens)} tokens")
+    if chosen is not None and not 0 <= chosen < len(tokens):
+        raise ValueError(f"chosen token {chosen} outside 0..{len(tokens) - 1}")
+    layers = [str(label) for label in layer_labels]
+    fig = go.Figure()
+    for j, (pos, tok) in enumerate(zip(positions, tokens)):
+        name = f"{pos}: {tok}"
+        fig.add_trace(go.Bar(
+            x=shares[:, j], y=list(range(len(layers))), orientation="h", name=name,
+            marker=dict(color=token_colour(pos),
+                        pattern=dict(shape="/" if j == chosen else "")),
+            text=[f"{v:.0%}" if v >= 0.08 else "" for v in shares[:, j]],
+            textposition="inside", insidetextanchor="middle", customdata=layers,
+            hovertemplate=name + "<br>%{customdata}: %{x:.1%}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.02, yanchor="bottom",
+                                                   traceorder="normal"))
+    fig.update_xaxes(title=share_title, range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(**token_axis(layers, reverse=True))
+    return base_layout(fig, title, int(max(260, 140 + 44 * len(layers))))

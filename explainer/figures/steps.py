@@ -85,7 +85,7 @@ def score_bars_figure(
                                  name=masked_name, marker=dict(symbol="x", size=12,
                                                                color=MASKED_COLOUR),
                                  hovertemplate="%{x}: −∞<extra>" + masked_name + "</extra>"))
-    fig.update_xaxes(**token_axis(labels))
+    fig.update_xaxes(**token_axis(labels, across=True))
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.25))
     return base_layout(fig, title, 360)
 
@@ -119,7 +119,7 @@ def weight_bars_figure(
         text=[f"{w:.3f}" for w in weights] if n <= 24 else None, textposition="outside",
         customdata=labels, hovertemplate="%{customdata}: %{y:.4f}<extra></extra>",
     ))
-    fig.update_xaxes(**token_axis(labels))
+    fig.update_xaxes(**token_axis(labels, across=True))
     fig.update_yaxes(title=weight_name, range=[0.0, 1.08])
     total = sum_text.format(total=float(weights.sum()))
     return base_layout(fig, f"{title}   {total}" if title else total, 380)

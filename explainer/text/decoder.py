@@ -208,9 +208,9 @@ TEXT = {
     "trn.cross_caption.translate": {
         "en": "Rows: the token written at each step; columns: the source tokens. The framed row "
         "is the current step. A well-trained translator often lines words up with their "
-        "translation; the captions say what these weights actually show.",
+        "translation; the line below says what these weights show for your sentence.",
         "zh": "行：每一步写出的词元；列：源句的词元。框出的行是当前步骤。训练良好的翻译模型常常把词和它的"
-        "译文对齐；图下的说明给出这些权重实际显示的内容。",
+        "译文对齐；下面一行说明这些权重对你的句子实际显示了什么。",
     },
     "trn.cross_caption.continue": {
         "en": "Rows: the token written at each step, from the position that wrote it; columns: "
@@ -221,6 +221,20 @@ TEXT = {
         "屏蔽（还没有写出）。模型常常把大量注意力放在第一个词元上，这是一个几乎不改变结果的“汇点”。",
     },
     "trn.earlier": {"en": "earlier token", "zh": "之前的词元"},
+    "trn.aligned": {
+        "en": "**What this view shows for your sentence** (layer {layer}, mean over heads): each "
+        "written token looks most at {pairs}.",
+        "zh": "**这个视图对你的句子显示的是**（第 {layer} 层，所有头的平均）：每个写出的词元最关注的是 "
+        "{pairs}。",
+    },
+    "trn.aligned_sep": {"en": ", ", "zh": "，"},
+    "trn.aligned_more": {"en": " … and {n} more steps in the table below",
+                         "zh": " … 其余 {n} 步见下表"},
+    "trn.layer_default": {
+        "en": "Starts at the last layer, where a trained translator lines each word up with its "
+        "translation most clearly; earlier layers look more broadly.",
+        "zh": "默认显示最后一层：训练好的翻译模型在这一层把每个词和它的译文对得最清楚；前面的层看得更分散。",
+    },
     "trn.most_attended": {
         "en": "Step {step} (“{written}”) gives its largest weight here to “{token}” (position "
         "{position}, {weight:.0%}).",
@@ -364,6 +378,9 @@ TEXT = {
         "zh": "1 = 真实词元，0 = 填充。每个查询（行）都用这一行：谁都不能关注填充。"
         "那里的分数变成 −∞，softmax 把 −∞ 变成正好 0。",
     },
+    # Words inside formulas (st.latex \text{…}).
+    "masks.tex_allowed": {"en": "allowed", "zh": "允许关注"},
+    "masks.tex_masked": {"en": "masked", "zh": "被屏蔽"},
     "masks.formula": {
         "en": "Masked attention: add M (0 where allowed, −∞ where masked) before softmax.",
         "zh": "带掩码的注意力：在 softmax 之前加上 M（允许处为 0，屏蔽处为 −∞）。",
@@ -476,12 +493,12 @@ TEXT = {
         "子层的输出加到 x 上。",
     },
     "addnorm.before.post": {"en": "before LayerNorm (x + Sublayer(x))",
-                            "zh": "LayerNorm 之前（x + Sublayer(x)）"},
-    "addnorm.before.pre": {"en": "stream x (before LayerNorm)", "zh": "残差流 x（LayerNorm 之前）"},
+                            "zh": "层归一化之前（x + 子层(x)）"},
+    "addnorm.before.pre": {"en": "stream x (before LayerNorm)", "zh": "残差流 x（层归一化之前）"},
     "addnorm.normalised": {"en": "(s − μ) / σ", "zh": "(s − μ) / σ"},
-    "addnorm.after.post": {"en": "after LayerNorm (model)", "zh": "LayerNorm 之后（模型）"},
+    "addnorm.after.post": {"en": "after LayerNorm (model)", "zh": "层归一化之后（模型）"},
     "addnorm.after.pre": {"en": "LayerNorm(x), read by the sub-layer",
-                          "zh": "LayerNorm(x)，子层读入的内容"},
+                          "zh": "层归一化(x)，子层读入的内容"},
     "addnorm.check_sum_post": {
         "en": "Check: x + Sublayer(x), added here, equals the sum the model handed to LayerNorm "
         "(max |difference| {diff:.1e}).",
@@ -612,11 +629,11 @@ TEXT = {
     "addnorm.cp_input": {"en": "input (layer 1 reads)", "zh": "输入（第 1 层读入）"},
     "addnorm.cp_sum.post": {"en": "L{layer} {sub}: x + sublayer",
                             "zh": "第 {layer} 层 {sub}：x + 子层"},
-    "addnorm.cp_norm.post": {"en": "L{layer} {sub}: after LN", "zh": "第 {layer} 层 {sub}：LN 之后"},
+    "addnorm.cp_norm.post": {"en": "L{layer} {sub}: after LN", "zh": "第 {layer} 层 {sub}：归一化之后"},
     "addnorm.cp_sum.pre": {"en": "L{layer} {sub}: x + sublayer",
                            "zh": "第 {layer} 层 {sub}：x + 子层"},
-    "addnorm.sum_label.post": {"en": "before LayerNorm", "zh": "LayerNorm 之前"},
+    "addnorm.sum_label.post": {"en": "before LayerNorm", "zh": "层归一化之前"},
     "addnorm.sum_label.pre": {"en": "residual stream (x + sublayer)",
                               "zh": "残差流（x + 子层）"},
-    "addnorm.norm_label": {"en": "after LayerNorm", "zh": "LayerNorm 之后"},
+    "addnorm.norm_label": {"en": "after LayerNorm", "zh": "层归一化之后"},
 }

@@ -150,6 +150,16 @@ TEXT = {
         "zh": "每行一个词元，每格一个维度：红色为正，蓝色为负。重复出现的词两行完全相同："
         "编码还不知道位置。",
     },
+    "walk.emb.numbers": {
+        "en": "**The same vectors as numbers**: the first {k} of the {d} dimensions of each row "
+        "(the cells above, left to right).",
+        "zh": "**同样的向量，用数字表示**：每行 {d} 个维度中的前 {k} 个（就是上图从左到右的格子）。",
+    },
+    "walk.emb.numbers_all": {"en": "Show all {d} numbers", "zh": "显示全部 {d} 个数字"},
+    "walk.emb.numbers_all_title": {
+        "en": "**The same vectors as numbers**: all {d} dimensions (scroll sideways).",
+        "zh": "**同样的向量，用数字表示**：全部 {d} 个维度（可以横向滚动）。",
+    },
     "walk.emb.map": {"en": "Where the tokens sit in the vocabulary", "zh": "词元在词表中的位置"},
     "walk.emb.map_text": {
         "en": "Grey: the vocabulary's {v} entries, each a {d}-dimensional vector, projected to "
@@ -285,6 +295,23 @@ TEXT = {
         "zh": "空心：词元的编码。实心：加上位置向量之后的同一批词元。两组点共用一次 PCA，"
         "所以坐标轴相同。",
     },
+    "walk.pe.ba_text_copies": {
+        "en": "Hollow: the tokens' embeddings. Filled: the same tokens after adding their "
+        "position's vector. The horizontal axis runs from the first “{token}” to the second, "
+        "the vertical one is the main direction of the rest: the red line between the two "
+        "copies is their real distance.",
+        "zh": "空心：词元的编码。实心：加上位置向量之后的同一批词元。横轴从第一个“{token}”指向第二个，"
+        "纵轴是其余差异的主方向：两个副本之间的红线就是它们真实的距离。",
+    },
+    "walk.pe.axis_copies": {
+        "en": "along {token}@{a} → {token}@{b} ({share:.0%} of the spread)",
+        "zh": "沿 {token}@{a} → {token}@{b} 方向（{share:.0%} 的离散度）",
+    },
+    "walk.pe.axis_rest": {
+        "en": "main direction of the rest ({share:.0%} of the spread)",
+        "zh": "其余差异的主方向（{share:.0%} 的离散度）",
+    },
+    "walk.pe.gap": {"en": "distance {d:.2f}", "zh": "距离 {d:.2f}"},
     "walk.pe.repeat": {
         "en": "“{token}” appears at positions {a} and {b}. Before positions are added the two "
         "copies are the same point (distance {before:.3f}); after, they are {after:.2f} apart: "
@@ -378,6 +405,7 @@ TEXT = {
     "walk.sa.dot": {"en": "q·k_j", "zh": "q·k_j"},
     "walk.sa.scaled": {"en": "q·k_j / √d_k", "zh": "q·k_j / √d_k"},
     "walk.sa.masked": {"en": "masked", "zh": "被掩码"},
+    "walk.sa.tex_where_masked": {"en": "where masked", "zh": "被掩码处"},
     "walk.sa.s5": {"en": "⑤ The mask", "zh": "⑤ 掩码"},
     "walk.sa.mask_none": {
         "en": "No key is masked here: every token may look at every token of the sentence.",
@@ -510,6 +538,23 @@ TEXT = {
         "layer, small dots = the steps between. Hover a point to see the stage.",
         "zh": "每个词元一条线：空心方块 = 它的编码，带标签的大圆点 = 最后一层之后，小圆点 = 中间"
         "各步。把鼠标移到点上可看所在阶段。",
+    },
+    "walk.vs.intake": {"en": "What moves “{token}” at each attention step",
+                       "zh": "每一步注意力把“{token}”往哪里推"},
+    "walk.vs.intake_share": {"en": "share of the move", "zh": "在这次移动中所占的份额"},
+    "walk.vs.intake_text": {
+        "en": "Attention moves “{token}” by a weighted sum of one message per word: weight × "
+        "(that word's value vector) × W_O. A bar is one layer; each coloured piece is the share "
+        "of the move that word brought (the length of its message; the hatched piece came from "
+        "“{token}” itself). Each word keeps its colour on the whole page.",
+        "zh": "注意力把“{token}”移动的量，是每个词一条“消息”的加权和：权重 ×（这个词的值向量）× W_O。"
+        "每根条代表一层；每一段彩色是这个词带来的那部分移动（它的消息的长度；带斜线的一段来自“{token}”"
+        "自己）。同一个词在整页中颜色都相同。",
+    },
+    "walk.vs.intake_line": {
+        "en": "Layer {layer}: besides itself ({own:.0%}), “{token}” took most from “{word}” "
+        "({share:.0%}).",
+        "zh": "第 {layer} 层：除了它自己（{own:.0%}），“{token}”从“{word}”那里得到的最多（{share:.0%}）。",
     },
     "walk.vs.similar": {"en": "Who does “{token}” resemble?", "zh": "“{token}”像谁？"},
     "walk.vs.similar_text": {
