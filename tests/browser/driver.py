@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.browser import free_port, missing_browser  # noqa: F401 (shared with the benchmark)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -37,28 +38,11 @@ SIDEBAR_SENTENCE = '[data-testid="stSidebar"] input[type="text"]'
 ALERT = '[data-testid="stAlert"]'
 
 
-def missing_browser() -> str | None:
-    """Why a browser cannot be driven here, or None when it can."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is missing (pip install -r requirements-dev.txt)"
-    if not shutil.which("chromium"):
-        return "no Chromium on PATH (apt-get install chromium fonts-noto-cjk)"
-    return None
-
-
 def launch_chromium(playwright):
     """Headless Debian Chromium; ``launch`` gives each run a fresh temporary user-data dir."""
     return playwright.chromium.launch(
         executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_FLAGS
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def quiet_env() -> dict:
