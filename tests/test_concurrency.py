@@ -137,3 +137,45 @@ def test_twenty_sessions_at_once_each_see_their_own_tokens_and_share_an_unchange
     for name in MODEL_NAMES:
         assert load_model_cached(name).model is models[name], f"{name} model was reloaded"
         assert weights_digest(models[name]) == before[name], f"{name} weights changed"
+
+
+# Plotly builds a graph object's children on first read, and not thread-safely: the first
+# figures two sessions draw at the same moment used to fail with ``ValueError: Invalid value``
+# (seen through nginx with twenty browsers). Run in a fresh interpreter: its templates are cold.
+_FIRST_FIGURES_AT_ONCE = """
+import threading
+import plotly.graph_objects as go
+from explainer.figures.base import base_layout
+
+THREADS = 12
+start, errors = threading.Barrier(THREADS), []
+
+def draw():
+    start.wait()
+    try:
+        for _ in range(3):
+            fig = go.Figure([go.Heatmap(z=[[1, 2], [3, 4]]), go.Scatter(x=[1], y=[2]),
+                             go.Bar(x=[1], y=[2])])
+            base_layout(fig, "first figure", height=300).to_plotly_json()
+    except Exception as error:
+        errors.append(repr(error))
+
+threads = [threading.Thread(target=draw) for _ in range(THREADS)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(len(errors), errors[:1])
+"""
+
+
+def test_first_figures_of_many_sessions_at_once_draw_without_error():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", _FIRST_FIGURES_AT_ONCE], cwd=root,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith("0 "), out.stdout

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.basedatatypes import BasePlotlyType
 
 # A font stack that has Chinese glyphs in the browser (Noto CJK on Linux, system fonts elsewhere).
 FONT = "Inter, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
@@ -101,6 +102,34 @@ def white_template() -> go.layout.Template:
     white = pio.templates["plotly_white"]
     return go.layout.Template(layout=white.layout,
                               data={name: white.data[name] for name in TRACE_TYPES})
+
+
+def _fill_lazy_children(obj: BasePlotlyType) -> None:
+    """Read every property ``obj`` holds, down the whole tree, once.
+
+    Plotly builds a graph object's children on first read, with a check-then-set that is not
+    thread-safe (plotly/plotly.py#3441, unfixed in 7.1): two Streamlit sessions drawing their
+    first figures at the same moment both build the default template's children, one set
+    replaces the other, and the loser's figure fails with ``ValueError: Invalid value``. Once
+    every child exists, reads only find them, so a template filled here is safe to share.
+    """
+    for name in obj.to_plotly_json():
+        value = obj[name]
+        for child in value if isinstance(value, tuple) else (value,):
+            if isinstance(child, BasePlotlyType):
+                _fill_lazy_children(child)
+
+
+def _shared_templates_ready() -> None:
+    """Fill the templates every thread shares before any session draws: the default one that
+    ``go.Figure()`` adopts, and ``white_template()``. Runs once, at import (imports are
+    serialised, so no other thread can be drawing with them yet)."""
+    if isinstance(pio.templates.default, str):
+        _fill_lazy_children(pio.templates[pio.templates.default])
+    _fill_lazy_children(white_template())
+
+
+_shared_templates_ready()
 
 
 def base_layout(fig: go.Figure, title: str = "", height: int | None = None) -> go.Figure:
