@@ -15,8 +15,8 @@ from models.checkpoint import CheckpointError
 from models.tokenizer import InputError
 
 __all__ = [
-    "MODEL_LOCK", "AdapterError", "CheckpointError", "InputError", "Trace", "model_weights",
-    "trace",
+    "MODEL_LOCK", "AdapterError", "CheckpointError", "InputError", "Trace", "from_capture",
+    "model_weights", "trace",
 ]
 
 # Capture hooks live on the (shared) model while a trace runs: any other forward pass at that
@@ -55,6 +55,16 @@ def trace(
     with MODEL_LOCK:
         captured = adapter.capture(sentence, target, pad_to=pad_to, max_new=max_new,
                                    temperature=temperature, top_k=top_k, seed=seed)
+    return from_capture(adapter, captured)
+
+
+def from_capture(adapter: Adapter, captured) -> Trace:
+    """An adapter's ``Capture`` as a ``Trace``, checked against the contract's names (also for
+    captures taken elsewhere under the lock, such as explainer/why.py's changed runs).
+
+    Raises:
+        ContractError: the adapter broke the contract (a missing or extra name).
+    """
     caps = Capabilities.from_dict(captured.caps)
     expected = expected_names(caps)
     if list(captured.arrays) != expected:

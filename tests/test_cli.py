@@ -169,3 +169,107 @@ def test_trace_of_a_hugging_face_folder_equals_transformers(kind, tmp_path):
             np.testing.assert_allclose(data[f"{side}.blocks.{layer}.{kind_}.hook_pattern"],
                                        pattern[0].numpy(), atol=2e-4,
                                        err_msg=f"{stage} layer {layer}")
+
+
+# -- Why this word? (score, attribute, translate --ablate) on the trained model ----------------
+def _json_out(capsys) -> dict:
+    import json
+
+    return json.loads(capsys.readouterr().out)
+
+
+def test_score_json_equals_the_traces_log_softmax(capsys):
+    """Done-when: natural-log probabilities of each target token (end token included) equal
+    the log-softmax of dec.hook_logits in the trace of "我爱你", within 1e-4."""
+    from explainer.trace import trace
+    from models.registry import load_model
+
+    traced = trace(load_model("trained", "cpu"), "我爱你")
+    assert traced.translation == "I love you"
+    assert main(["score", "我爱你", "I love you", "--json"]) == 0
+    out = _json_out(capsys)
+    assert out["tokens"] == list(traced.output_tokens) == ["I", "love", "you", "<eos>"]
+    logits = torch.log_softmax(torch.tensor(traced.logits(), dtype=torch.float64), -1).numpy()
+    expected = logits[np.arange(len(traced.output_ids)), list(traced.output_ids)]
+    np.testing.assert_allclose(out["logprobs"], expected, atol=1e-4)
+    assert out["total"] == pytest.approx(float(expected.sum()), abs=1e-4)
+
+
+def test_score_of_a_wrong_translation_is_lower(capsys):
+    assert main(["score", "我爱你", "I love you", "--json"]) == 0
+    right = _json_out(capsys)["total"]
+    assert main(["score", "我爱你", "The cat drinks tea", "--json"]) == 0
+    assert _json_out(capsys)["total"] < right
+
+
+def test_score_prints_a_table_without_json(capsys):
+    assert main(["score", "我爱你", "I love you"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out[1:5]] == ["I", "love", "you", "<eos>"]
+    assert out[-1].startswith("total log p")
+
+
+@pytest.mark.parametrize("sentence", ["我爱你", "Smart John is singing"])
+def test_attribute_ig_json_is_complete(capsys, sentence):
+    assert main(["attribute", sentence, "--method", "ig", "--json"]) == 0
+    out = _json_out(capsys)
+    values = np.array(out["attributions"])
+    assert values.shape == (len(out["tgt_tokens"]), len(out["src_tokens"]))
+    assert out["completeness_gap"] <= 0.05
+
+
+def test_attribute_rollout_rows_sum_to_one(capsys):
+    assert main(["attribute", "我爱你", "--method", "rollout", "--target", "I love you",
+                 "--json"]) == 0
+    out = _json_out(capsys)
+    assert out["completeness_gap"] is None and out["tgt_tokens"][-1] == "<eos>"
+    np.testing.assert_allclose(np.array(out["attributions"]).sum(-1), 1.0, atol=1e-6)
+
+
+def test_translate_with_the_last_layers_cross_heads_off_changes_it(capsys):
+    from models.registry import load_model
+
+    cfg = load_model("trained", "cpu").model.cfg
+    last = cfg.n_layers - 1
+    heads = ",".join(f"dec.{last}.cross.{h}" for h in range(cfg.n_heads))
+    assert main(["translate", "我爱你"]) == 0
+    plain = capsys.readouterr().out.strip()
+    assert main(["translate", "我爱你", "--ablate", heads]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("\n") == 1
+    assert captured.out.strip() != plain and f"dec.{last}.cross.0" in captured.err
+
+
+@pytest.mark.parametrize("argv,fragment", [
+    (["translate", "我爱你", "--ablate", "enc.9.0"], "layer 9"),
+    (["translate", "我爱你", "--ablate", "cross.0.1"], "not a head"),
+    (["translate", "我爱你", "--ablate", ","], "at least one head"),
+    (["score", "我爱你", ""], "empty"),
+    (["score", "", "I love you"], "empty"),
+    (["attribute", "  ", "--method", "ig"], "empty"),
+    (["attribute", "我爱你", "--steps", "0"], "steps"),
+])
+def test_why_commands_refuse_bad_input_in_one_line(capsys, argv, fragment):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and err.count("\n") == 1 and fragment in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["score", "我" * 10_000, "I love you", "--json"],
+    ["score", "<b>我爱你</b><script>alert(1)</script>", "<i>I love you</i>", "--json"],
+    ["attribute", "爱" * 10_000, "--method", "grad-x-input", "--json"],
+    ["attribute", "<img src=x onerror=alert(1)>", "--method", "rollout", "--json"],
+])
+def test_why_commands_handle_long_and_markup_input(capsys, argv):
+    assert main(argv) == 0
+    out = _json_out(capsys)
+    assert out["logprobs" if argv[0] == "score" else "attributions"]
+
+
+def test_why_commands_refuse_an_encoder_only_model(tmp_path, capsys):
+    from tests.hf_models import build_bert
+
+    folder = build_bert(tmp_path / "bert")
+    assert main(["score", "Smart John is singing", "x", "--model", str(folder)]) == 2
+    assert "writes no text" in capsys.readouterr().err

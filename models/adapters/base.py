@@ -50,7 +50,11 @@ class WeightSet:
 
 class Adapter(Protocol):
     """A loaded model that can be traced. ``capture`` must hold no state between calls and is
-    called under the app's model lock (hooks live on a shared model while it runs)."""
+    called under the app's model lock (hooks live on a shared model while it runs).
+
+    Adapters of models that write (ours, Marian/BART, GPT-2) also take ``forced_ids`` in
+    ``capture`` (read those output ids instead of writing) and offer the teacher-forced runs
+    of ``models/adapters/forcing.py`` ("Why this word?")."""
 
     name: str  # the name the app lists it by
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import torch
 
 from models.adapters.base import AdapterError, Capture, WeightSet, to_numpy
+from models.adapters.forcing import CONCAT, Forced, batch_of
 from models.adapters.hf import (
     HFAdapter,
     assemble,
@@ -93,11 +94,12 @@ class GPT2Adapter(HFAdapter):
 
     # -- capture ----------------------------------------------------------------------------
     def capture(self, sentence, target=None, *, pad_to=None, max_new=None, temperature=0.0,
-                top_k=0, seed=None) -> Capture:
+                top_k=0, seed=None, forced_ids=None) -> Capture:
         """Continue ``sentence`` by up to ``max_new`` tokens (stopping at the end-of-text
         token), then capture one pass over prompt + output[:-1].
 
-        ``target`` and ``pad_to`` do not apply to GPT-2 and are ignored.
+        ``target`` and ``pad_to`` do not apply to GPT-2 and are ignored. ``forced_ids`` (the
+        output ids) are read instead of writing.
 
         Raises:
             InputError: the text is empty, or makes no tokens.
@@ -111,8 +113,11 @@ class GPT2Adapter(HFAdapter):
         n_new = DEFAULT_NEW if max_new is None else int(max_new)
         # The capture pass reads prompt + output[:-1]: it must fit the position table.
         n_new = max(1, min(n_new, max_len - len(prompt) + 1))
-        out_ids = self._generate(prompt, n_new, temperature, top_k, make_generator(temperature,
-                                                                                  seed))
+        if forced_ids is not None:
+            out_ids = [int(i) for i in forced_ids][: max_len - len(prompt) + 1]
+        else:
+            out_ids = self._generate(prompt, n_new, temperature, top_k,
+                                     make_generator(temperature, seed))
         seq = prompt + out_ids[:-1]
         forbidden = causal_forbidden(len(seq))
         tr = self.model.transformer
@@ -152,6 +157,89 @@ class GPT2Adapter(HFAdapter):
             truncated=enc.truncated, n_typed=enc.n_typed, tgt_ids=seq, output_ids=out_ids,
             n_prompt=len(prompt), end_token=self._end_token(),
         )
+
+    # -- teacher-forced runs (models/adapters/forcing.py) -------------------------------------
+    def forced(self, sentence, text=None, *, to=None, end=True, max_src=None) -> Forced:
+        """The prompt and a continuation ``text`` as ids (``text`` None: the greedy one).
+
+        ``text`` is tokenized as typed and follows the prompt directly; ``end`` appends the
+        end-of-text token (when the model has one). ``to`` does not apply and is ignored.
+
+        Raises:
+            InputError: empty prompt, or empty ``text`` with ``end``.
+        """
+        max_len = self._caps["max_len"]
+        enc = encode(self.tokenizer, sentence, min(max_len, max_src or max_len),
+                     find_unknown=False)
+        prompt = list(enc.ids)
+        if not prompt:
+            raise InputError("nothing to read: the sentence makes no tokens")
+        room = max(1, max_len - len(prompt) + 1)
+        if text is None:
+            out = self._generate(prompt, min(DEFAULT_NEW, room), 0.0, 0, None)
+        else:
+            if not isinstance(text, str):
+                raise InputError("the continuation must be text")
+            if not text.strip() and end:
+                raise InputError("the text to score is empty: type one")
+            out = [int(i) for i in self.tokenizer(text)["input_ids"]] if text else []
+            out = out[: room - 1] if end and self.eos_id is not None else out[:room]
+            if end and self.eos_id is not None:
+                out.append(int(self.eos_id))
+        return Forced(
+            sentence=sentence, target="", src_ids=prompt, src_tokens=self._tokens(prompt),
+            prefix=prompt, out_ids=out, out_tokens=self._tokens(out), unknown=[],
+            truncated=enc.truncated, n_typed=enc.n_typed,
+        )
+
+    def source_embeddings(self, forced: Forced):
+        """[1, P, d_model]: the prompt's token embeddings (``wte``), before positions."""
+        with torch.no_grad():
+            return self.model.transformer.wte(self.tensor(forced.src_ids)).detach()
+
+    def forced_logits(self, forced: Forced, src_embeds=None):
+        """[b, T, vocab] logits predicting ``forced.out_ids``; ``src_embeds`` [b, P, d_model]
+        replaces the prompt's token embeddings (the written tokens keep theirs)."""
+        if src_embeds is None:
+            out = self.model(input_ids=self.tensor(forced.dec_in), use_cache=False)
+            return out.logits[:, forced.first_row:]
+        b = src_embeds.shape[0]
+        rest = forced.out_ids[:-1]
+        parts = [src_embeds]
+        if rest:
+            parts.append(self.model.transformer.wte(batch_of(rest, b, self.device)))
+        out = self.model(inputs_embeds=torch.cat(parts, dim=1), use_cache=False)
+        return out.logits[:, forced.first_row:]
+
+    def unembed(self, x):
+        """lm_head(ln_f(x)): the final LayerNorm, then the output layer, as after the last
+        block."""
+        return self.model.lm_head(self.model.transformer.ln_f(x))
+
+    def z_modules(self) -> dict:
+        """("dec", layer) -> (the attention's c_proj, whose input is z, layout)."""
+        return {("dec", layer): (block.attn.c_proj, CONCAT)
+                for layer, block in enumerate(self.blocks)}
+
+    def drop_source(self, sentence: str, positions) -> str:
+        """The prompt without the tokens at ``positions``, decoded back to text."""
+        ids = encode(self.tokenizer, sentence, self._caps["max_len"], find_unknown=False).ids
+        drop = {int(p) for p in positions}
+        text = self.tokenizer.decode([i for n, i in enumerate(ids) if n not in drop])
+        if not text.strip():
+            raise InputError("dropping every prompt token leaves nothing to continue")
+        return text
+
+    def token_id(self, token: str) -> int | None:
+        """The vocabulary's id of ``token``, None when it has none."""
+        found = self.tokenizer.convert_tokens_to_ids(token)
+        if found is None or token_strings(self.tokenizer, [found])[0] != token:
+            return None
+        return int(found)
+
+    def id_tokens(self, ids) -> list[str]:
+        """Token strings of output ids."""
+        return token_strings(self.tokenizer, ids)
 
     def _tokens(self, ids: list[int]) -> list[str]:
         return token_strings(self.tokenizer, ids)

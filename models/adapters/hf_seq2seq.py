@@ -30,6 +30,7 @@ from pathlib import Path
 import torch
 
 from models.adapters.base import AdapterError, Capture, WeightSet, to_numpy
+from models.adapters.forcing import CONCAT, Forced, batch_of
 from models.adapters.hf import (
     HFAdapter,
     assemble,
@@ -48,6 +49,7 @@ from models.adapters.hf import (
     special_tokens,
     token_strings,
 )
+from models.tokenizer import InputError
 
 
 def load(folder: Path, name: str, config: dict, device: str | None) -> Seq2SeqAdapter:
@@ -114,7 +116,7 @@ class Seq2SeqAdapter(HFAdapter):
 
     # -- capture ----------------------------------------------------------------------------
     def capture(self, sentence, target=None, *, pad_to=None, max_new=None, temperature=0.0,
-                top_k=0, seed=None) -> Capture:
+                top_k=0, seed=None, forced_ids=None) -> Capture:
         """Translate ``sentence`` and capture the teacher-forced pass over what was written.
 
         Args:
@@ -123,6 +125,7 @@ class Seq2SeqAdapter(HFAdapter):
             pad_to: pad the source with the pad token to this many positions.
             max_new: most tokens to write (default: twice the source plus ten).
             temperature, top_k, seed: sampling instead of greedy, reproducible by seed.
+            forced_ids: the output ids (end token included) to read instead of writing.
         """
         caps = self._caps
         max_len = caps["max_len"]
@@ -139,8 +142,11 @@ class Seq2SeqAdapter(HFAdapter):
         n_new = max(1, min(n_new, max_len))  # the capture pass reads 1 + n_new - 1 positions
         src = self.tensor(src_ids)
         src_mask = self.tensor([int(k) for k in keep])
-        out_ids = self._generate(src, src_mask, n_new, temperature, top_k,
-                                 make_generator(temperature, seed))
+        if forced_ids is not None:
+            out_ids = [int(i) for i in forced_ids]
+        else:
+            out_ids = self._generate(src, src_mask, n_new, temperature, top_k,
+                                     make_generator(temperature, seed))
         tgt_ids = [self.start_id] + out_ids[:-1]
         forbidden = {
             "enc": padding_forbidden(len(src_ids), keep),
@@ -239,6 +245,106 @@ class Seq2SeqAdapter(HFAdapter):
                     break
                 tgt.append(token)
         return out
+
+    # -- teacher-forced runs (models/adapters/forcing.py) -------------------------------------
+    def forced(self, sentence, text=None, *, to=None, end=True, max_src=None) -> Forced:
+        """``sentence`` and a target ``text`` as ids (``text`` None: the greedy output).
+
+        The target is tokenized as the model's labels are (``text_target``: Marian's target
+        vocabulary, BART's ``<s> … </s>``); ``end`` False leaves the end token off. ``to`` is
+        ignored (one fixed direction).
+
+        Raises:
+            InputError: empty sentence, or empty ``text`` with ``end``.
+        """
+        max_len = self._caps["max_len"]
+        enc = encode(self.tokenizer, sentence, min(max_len, max_src or max_len))
+        src_ids = list(enc.ids)
+        unknown = list(enc.unknown)
+        if text is None:
+            n_new = max(1, min(2 * len(src_ids) + 10, max_len))
+            out = self._generate(self.tensor(src_ids), self.tensor([1] * len(src_ids)), n_new,
+                                 0.0, 0, None)
+        else:
+            if not isinstance(text, str):
+                raise InputError("the translation must be text")
+            if not text.strip() and end:
+                raise InputError("the translation is empty: type one to score")
+            out = [int(i) for i in self.tokenizer(text_target=text)["input_ids"]]
+            while out and out[-1] in self.eos_ids:
+                out.pop()
+            out = out[: max_len - 1]
+            if end:
+                out.append(min(self.eos_ids))
+            unk = self.tokenizer.unk_token_id
+            if unk is not None and unk in out:
+                unknown += [w for w in text.split() if unk in self.tokenizer(
+                    text_target=w, add_special_tokens=False)["input_ids"]]
+        return Forced(
+            sentence=sentence, target="", src_ids=src_ids, src_tokens=self._src_tokens(src_ids),
+            prefix=[self.start_id], out_ids=out, out_tokens=token_strings(self.tokenizer, out),
+            unknown=list(dict.fromkeys(unknown)), truncated=enc.truncated, n_typed=enc.n_typed,
+        )
+
+    def source_embeddings(self, forced: Forced):
+        """[1, S, d_model]: the source's token embeddings as the encoder scales them (Marian:
+        E[id]·embed_scale; BART: its scaled embedding), before positions."""
+        with torch.no_grad():
+            return self._embed(self.encoder, self.tensor(forced.src_ids)).detach()
+
+    def forced_logits(self, forced: Forced, src_embeds=None):
+        """[b, T, vocab] logits predicting ``forced.out_ids``; ``src_embeds`` [b, S, d_model]
+        goes in as ``inputs_embeds`` (which both encoders take as already scaled)."""
+        b = 1 if src_embeds is None else src_embeds.shape[0]
+        src = batch_of(forced.src_ids, b, self.device)
+        mask = torch.ones_like(src)
+        tgt = batch_of(forced.dec_in, b, self.device)
+        if src_embeds is None:
+            out = self.model(input_ids=src, attention_mask=mask, decoder_input_ids=tgt,
+                             use_cache=False)
+        else:
+            out = self.model(inputs_embeds=src_embeds, attention_mask=mask,
+                             decoder_input_ids=tgt, use_cache=False)
+        return out.logits[:, forced.first_row:]
+
+    def unembed(self, x):
+        """lm_head(x) + final_logits_bias, as the model computes its logits (post-LN blocks:
+        no final LayerNorm)."""
+        logits = self.model.get_output_embeddings()(x)
+        bias = getattr(self.model, "final_logits_bias", None)
+        return logits if bias is None else logits + bias.to(logits.device)
+
+    def z_modules(self) -> dict:
+        """(stage, layer) -> (the output projection whose input is z, layout)."""
+        found = {}
+        for layer, block in enumerate(self.encoder.layers):
+            found[("enc", layer)] = (block.self_attn.out_proj, CONCAT)
+        for layer, block in enumerate(self.decoder.layers):
+            found[("dec", layer)] = (block.self_attn.out_proj, CONCAT)
+            found[("cross", layer)] = (block.encoder_attn.out_proj, CONCAT)
+        return found
+
+    def drop_source(self, sentence: str, positions) -> str:
+        """The sentence without the source tokens at ``positions`` (indices of the source
+        tokens, special tokens included), decoded back to text."""
+        ids = encode(self.tokenizer, sentence, self._caps["max_len"]).ids
+        drop = {int(p) for p in positions}
+        text = self.tokenizer.decode([i for n, i in enumerate(ids) if n not in drop],
+                                     skip_special_tokens=True)
+        if not text.strip():
+            raise InputError("dropping every source word leaves nothing to translate")
+        return text
+
+    def token_id(self, token: str) -> int | None:
+        """The target vocabulary's id of ``token``, None when it has none."""
+        found = self.tokenizer.convert_tokens_to_ids(token)
+        if found is None or token_strings(self.tokenizer, [found])[0] != token:
+            return None
+        return int(found)
+
+    def id_tokens(self, ids) -> list[str]:
+        """Token strings of output ids."""
+        return token_strings(self.tokenizer, ids)
 
     # -- weights ----------------------------------------------------------------------------
     def _end_token(self, out_ids: list[int]) -> str:
