@@ -4,28 +4,38 @@ GPT); greedy, sampling, and beam search for our own model."""
 
 import streamlit as st
 
+from explainer.analysis.confidence import confidence
 from explainer.analysis.decoding import (
     alignment_pairs,
     alignment_table,
+    beam_node_labels,
+    beam_nodes,
     beam_path,
+    clicked_node,
     decoder_keep,
     hypotheses_table,
     labelled_frame,
     mass_split,
     most_attended,
     n_steps,
+    node_prefix,
+    step_candidates,
     step_view,
     steps_table,
     top_tokens,
     written_attention,
 )
 from explainer.analysis.masks import window_around
+from explainer.figures.base import compact_figure
 from explainer.figures.decoding import beam_tree_figure, cross_attention_figure, next_token_figure
 from explainer.figures.masks import mask_figure
+from ui.confidence import show_confidence
 from ui.decoder import beam_cached, clamp_state, short_text
 from ui.loaders import vocab_cached
 from ui.state import tr
+from ui.why import distribution_at
 from ui.widgets import (
+    PLOTLY_CONFIG,
     csv_button,
     current_trace,
     escape_md,
@@ -41,6 +51,33 @@ PAGE = {"order": 70, "url": "translation", "icon": ":material/translate:",
         "title": {"en": "Translation, step by step", "zh": "逐步翻译"}, "needs": ["generates"]}
 
 MODES = ("greedy", "sample", "beam")
+
+
+def beam_step_view(beam, node_labels: dict, status_names: dict) -> None:
+    """One node of the tree (clicked, or picked here): its step's kept candidates with their
+    scores, and the model's whole next-token distribution at that step."""
+    st.markdown(f"**{tr('beam.step_title')}**")
+    choice = st.selectbox(tr("beam.node"), list(node_labels), format_func=node_labels.get,
+                          key="tr_beam_node", help=tr("beam.node_help"))
+    step, node = choice
+    cand_labels = {k: tr(f"beam.col.{k}") for k in ("prefix", "token", "prob", "log_prob", "lp",
+                                                     "score", "status")}
+    table = step_candidates(beam, step, cand_labels, status_names)
+    st.dataframe(table, hide_index=True, key="tr_beam_step_table")
+    st.caption(tr("beam.step_caption", step=step + 1, lp=table.iloc[0][cand_labels["lp"]],
+                  alpha=beam.alpha))
+    path = node_prefix(beam, step, node)
+    # A finished node's last token is the end token: the text is what came before it.
+    written = path[:-1] if beam.finished[step, node] else path
+    found = distribution_at(sel.model_name, sel.sentence, sel.target, written, step, path[-1])
+    if found is None:
+        return
+    tokens, probs, chosen = found
+    show_figure(next_token_figure(tokens, probs, chosen, prob_label=tr("trn.prob")),
+                key="tr_beam_dist")
+    st.caption(tr("beam.dist_caption", step=step + 1, token=escape_md(path[-1]),
+                  prefix=escape_md(" ".join([beam.start_token, *path[:-1]]))))
+
 
 sel = selection()
 plain = current_trace(show_notices=False)
@@ -72,6 +109,7 @@ vocab = vocab_cached(sel.model_name)
 
 st.markdown("#### " + tr(f"trn.result.{kind}", source=escape_md(short_text(sel.sentence)),
                          output=escape_md(short_text(trace.translation or "∅"))))
+show_confidence(confidence(trace, sel.sentence, sel.target), sel.target, key="tr_confidence")
 
 if mode == "beam":
     st.subheader(tr("beam.title"))
@@ -90,16 +128,35 @@ if mode == "beam":
                            float(alpha))
         st.markdown(tr("beam.best", text=escape_md(beam.translations[0] or "∅")) + "  \n"
                     + tr("beam.greedy", text=escape_md(trace.translation or "∅")))
-        show_figure(beam_tree_figure(beam.tokens, beam.parents, beam.log_probs, beam.finished,
-                                     beam_path(beam), beam.start_token,
-                                     step_title=tr("trn.step"),
-                                     score_label=tr("beam.log_prob")), key="tr_beam_tree")
+        nodes = beam_nodes(beam)
+        node_labels = beam_node_labels(beam)
+        # A click on a node picks it in the node picker below (applied once per click, so a
+        # later choice in the picker is not overridden by the chart's lasting selection).
+        event = st.session_state.get("tr_beam_tree")
+        clicked = clicked_node(event, beam)
+        if clicked is not None and st.session_state.get("_tr_beam_click") != clicked:
+            st.session_state["_tr_beam_click"] = clicked
+            st.session_state["tr_beam_node"] = clicked
+        if st.session_state.get("tr_beam_node") not in node_labels:
+            st.session_state["tr_beam_node"] = beam_path(beam)[0]
+        picked = st.session_state["tr_beam_node"]
+        status_names = {k: tr(f"beam.status.{k}")
+                        for k in ("best", "kept", "pruned", "finished", "end")}
+        st.plotly_chart(
+            compact_figure(beam_tree_figure(
+                beam.tokens, beam.parents, beam.log_probs, beam.finished, beam_path(beam),
+                beam.start_token, step_title=tr("trn.step"), score_label=tr("beam.log_prob"),
+                status=nodes.status, scores=nodes.scores, penalties=nodes.penalties,
+                status_names=status_names, selected=picked)),
+            key="tr_beam_tree", on_select="rerun", selection_mode="points",
+            config=PLOTLY_CONFIG, width="stretch")
         st.caption(tr("beam.tree"))
         hyp_labels = {k: tr(f"beam.{k}") for k in ("rank", "translation", "tokens", "log_prob",
                                                     "score", "finished", "yes", "no")}
         hyps = hypotheses_table(beam, hyp_labels)
         st.dataframe(hyps, hide_index=True, key="tr_beam_table")
         csv_button(hyps, "beam_hypotheses.csv", key="tr_beam_csv")
+        beam_step_view(beam, node_labels, status_names)
     st.divider()
     st.caption(tr("trn.greedy_below"))
 

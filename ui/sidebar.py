@@ -8,6 +8,7 @@ import streamlit as st
 
 from explainer.text import LANG_NAMES, LANGS
 from ui import state
+from ui.confidence import sidebar_confidence
 from ui.loaders import model_names
 from ui.state import tr
 
@@ -64,5 +65,8 @@ def render_sidebar(locked: bool = False) -> Selection:
             tr("sidebar.model"), names, key=state.MODEL, help=tr("sidebar.model_help"),
             bind="query-params", disabled=locked,
         )
+        # The output with how sure the model was of each token, on every page: nonsense must
+        # not look like a good translation.
+        sidebar_confidence(sentence or "", None if target == "auto" else target, model_name)
     return Selection(sentence or "", None if target == "auto" else target, model_name,
                      state.lang())

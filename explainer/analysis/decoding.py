@@ -292,3 +292,126 @@ def labelled_frame(matrix: np.ndarray, rows, cols) -> pd.DataFrame:
     columns = ([f"{j}: {c}" for j, c in enumerate(cols)] if cols is not None
                else list(range(matrix.shape[1])))
     return pd.DataFrame(matrix, index=index, columns=columns)
+
+
+def length_penalty(length: int, alpha: float) -> float:
+    """Wu et al. (2016), used in §6.1: lp(Y) = ((5 + |Y|) / 6)^α (as ``models/beam.py``)."""
+    return ((5.0 + float(length)) / 6.0) ** float(alpha)
+
+
+@dataclass(frozen=True)
+class BeamNodes:
+    """Every node of a beam search with what became of it.
+
+    Attributes:
+        status: [step, width] "best" (on the chosen hypothesis), "finished" (ended with <eos>,
+            another hypothesis), "kept" (extended at the next step), "pruned" (kept at this
+            step, but none of its continuations was among the best at the next: dropped),
+            "end" (alive when the search stopped), "" (empty slot).
+        scores: [step, width] log P / lp(|Y|), |Y| = step + 1 tokens: what the beam ranks
+            finished hypotheses by (NaN: empty slot).
+        penalties: [step] lp(step + 1).
+        token_probs: [step, width] the node's own token probability given its parent's prefix,
+            exp(log P(node) − log P(parent)) (NaN: empty slot).
+    """
+
+    status: np.ndarray
+    scores: np.ndarray
+    penalties: np.ndarray
+    token_probs: np.ndarray
+
+
+def beam_nodes(beam, path=None) -> BeamNodes:
+    """Classify every node of ``beam`` (an ``explainer.beam_trace.BeamTrace``): which were kept,
+    pruned, finished, and which lie on ``path`` (default: the best hypothesis)."""
+    parents = np.asarray(beam.parents)
+    log_probs = np.asarray(beam.log_probs, dtype=np.float64)
+    finished = np.asarray(beam.finished, dtype=bool)
+    n_steps, width = parents.shape
+    on_path = set(beam_path(beam) if path is None else path)
+    status = np.full((n_steps, width), "", dtype=object)
+    token_probs = np.full((n_steps, width), np.nan)
+    for step in range(n_steps):
+        n_nodes = len(beam.tokens[step])
+        extended = set(parents[step + 1, : len(beam.tokens[step + 1])].tolist()) \
+            if step + 1 < n_steps else set()
+        for node in range(n_nodes):
+            parent = int(parents[step, node])
+            before = log_probs[step - 1, parent] if step > 0 and parent >= 0 else 0.0
+            token_probs[step, node] = np.exp(log_probs[step, node] - before)
+            if (step, node) in on_path:
+                status[step, node] = "best"
+            elif finished[step, node]:
+                status[step, node] = "finished"
+            elif step + 1 == n_steps:
+                status[step, node] = "end"
+            else:
+                status[step, node] = "kept" if node in extended else "pruned"
+    penalties = np.array([length_penalty(step + 1, beam.alpha) for step in range(n_steps)])
+    scores = log_probs / penalties[:, None] if n_steps else log_probs.copy()
+    return BeamNodes(status=status, scores=scores, penalties=penalties, token_probs=token_probs)
+
+
+def node_prefix(beam, step: int, node: int) -> list[str]:
+    """The tokens of the hypothesis ending at (step, node), first token first."""
+    if not (0 <= step < len(beam.tokens) and 0 <= node < len(beam.tokens[step])):
+        raise ValueError(f"no beam node ({step}, {node})")
+    tokens = []
+    while step >= 0 and node >= 0:
+        tokens.append(beam.tokens[step][node])
+        node, step = int(beam.parents[step, node]), step - 1
+    return tokens[::-1]
+
+
+def step_candidates(beam, step: int, labels: dict[str, str], status_names: dict[str, str]
+                    ) -> pd.DataFrame:
+    """The nodes of one beam step as a table: the prefix it extends, its token, that token's
+    probability, log P, lp, score, and what became of it.
+
+    ``labels`` maps "prefix", "token", "prob", "log_prob", "lp", "score", "status";
+    ``status_names`` maps each status to its interface word.
+    """
+    nodes = beam_nodes(beam)
+    if not 0 <= step < len(beam.tokens):
+        raise ValueError(f"step {step} out of range 0..{len(beam.tokens) - 1}")
+    rows = []
+    for node, tok in enumerate(beam.tokens[step]):
+        prefix = node_prefix(beam, step, node)[:-1]
+        rows.append({
+            labels["prefix"]: " ".join([beam.start_token, *prefix]),
+            labels["token"]: tok,
+            labels["prob"]: round(float(nodes.token_probs[step, node]), 4),
+            labels["log_prob"]: round(float(beam.log_probs[step, node]), 3),
+            labels["lp"]: round(float(nodes.penalties[step]), 3),
+            labels["score"]: round(float(nodes.scores[step, node]), 3),
+            labels["status"]: status_names.get(nodes.status[step, node], ""),
+        })
+    return pd.DataFrame(rows)
+
+
+def clicked_node(event, beam) -> tuple[int, int] | None:
+    """The beam node (step, node) a click on ``beam_tree_figure`` picked, from Streamlit's
+    selection event (its points carry the node trace's ``customdata``); None when the click
+    hit no node of this beam."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points or ():
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, (list, tuple)) and len(data) == 2:
+            step, node = int(data[0]), int(data[1])
+            if 0 <= step < len(beam.tokens) and 0 <= node < len(beam.tokens[step]):
+                return step, node
+    return None
+
+
+def beam_node_labels(beam) -> dict[tuple[int, int], str]:
+    """Every node as "step s: prefix → token", in step order (for a picker)."""
+    labels = {}
+    for step, row in enumerate(beam.tokens):
+        for node, tok in enumerate(row):
+            prefix = node_prefix(beam, step, node)[:-1]
+            shown = " ".join(prefix[-4:]) if prefix else beam.start_token
+            labels[(step, node)] = f"{step + 1}: {shown} → {tok}"
+    return labels

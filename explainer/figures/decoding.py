@@ -102,6 +102,10 @@ def cross_attention_figure(
     return fig
 
 
+PRUNED = "#b0b0b0"
+FINISHED = "#2e9d5b"
+
+
 def beam_tree_figure(
     tokens: Sequence[Sequence[str]],
     parents: np.ndarray,
@@ -112,8 +116,17 @@ def beam_tree_figure(
     step_title: str = "step",
     score_label: str = "log P",
     title: str = "",
+    status: np.ndarray | None = None,
+    scores: np.ndarray | None = None,
+    penalties: Sequence[float] | None = None,
+    status_names: dict[str, str] | None = None,
+    selected: tuple[int, int] | None = None,
 ) -> go.Figure:
     """Beam search as a tree: a column per step, a node per kept candidate, edges to parents.
+
+    Every node kept at a step is drawn: the chosen hypothesis in orange, finished sentences as
+    squares, nodes pruned at the next step (none of their continuations stayed in the beam) as
+    grey crosses. Each node's ``customdata`` is its (step, node), so a click can name it.
 
     Args:
         tokens: [step][node] tokens of the kept candidates.
@@ -121,6 +134,11 @@ def beam_tree_figure(
         log_probs: [step, width] log-probability of each node's prefix.
         finished: [step, width] True where a node ended its sentence (``<eos>``).
         path: (step, node) pairs of the hypothesis to highlight (the best one).
+        status: optional [step, width] "best", "kept", "pruned", "finished", "end"
+            (``analysis.decoding.beam_nodes``); pruned nodes are drawn grey.
+        scores: optional [step, width] log P / lp, shown on hover with ``penalties`` [step].
+        status_names: interface words for the statuses (hover).
+        selected: optional (step, node) to ring (the node whose step is shown below).
     """
     parents = np.asarray(parents)
     log_probs = np.asarray(log_probs, dtype=float)
@@ -130,9 +148,16 @@ def beam_tree_figure(
     if len(tokens) != parents.shape[0] or any(
             len(row) > parents.shape[1] for row in tokens):
         raise ValueError("tokens must have one row per step, no wider than the arrays")
+    for extra, name in ((status, "status"), (scores, "scores")):
+        if extra is not None and np.shape(extra) != parents.shape:
+            raise ValueError(f"{name} must have the [step, width] shape {parents.shape}")
+    if penalties is not None and len(penalties) != parents.shape[0]:
+        raise ValueError("penalties must have one value per step")
+    names = status_names or {}
     on_path = set(path)
     edge_x, edge_y, best_x, best_y = [], [], [], []
     node_x, node_y, node_text, node_hover, node_symbol, node_colour = [], [], [], [], [], []
+    node_custom = []
     for step, row in enumerate(tokens):
         for node, tok in enumerate(row):
             parent = int(parents[step, node])
@@ -143,9 +168,21 @@ def beam_tree_figure(
             node_x.append(step + 1)
             node_y.append(node)
             node_text.append(str(tok))
-            node_hover.append(f"{tok}<br>{score_label} = {log_probs[step, node]:.3f}")
-            node_symbol.append("square" if finished[step, node] else "circle")
-            node_colour.append(CHOSEN if (step, node) in on_path else OTHER)
+            node_custom.append([step, node])
+            what = "" if status is None else str(status[step, node])
+            hover = f"{tok}<br>{score_label} = {log_probs[step, node]:.3f}"
+            if penalties is not None:
+                hover += f"<br>lp = {float(penalties[step]):.3f}"
+            if scores is not None:
+                hover += f"<br>{score_label} / lp = {float(scores[step, node]):.3f}"
+            if what:
+                hover += f"<br>{names.get(what, what)}"
+            node_hover.append(hover)
+            pruned = what == "pruned"
+            node_symbol.append("square" if finished[step, node]
+                               else ("x" if pruned else "circle"))
+            node_colour.append(CHOSEN if (step, node) in on_path
+                               else (PRUNED if pruned else OTHER))
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=edge_x, y=edge_y, mode="lines", hoverinfo="skip",
                              line=dict(color="#bbbbbb", width=1.2), showlegend=False))
@@ -156,12 +193,17 @@ def beam_tree_figure(
                              hoverinfo="text", hovertext=[start_token], showlegend=False))
     fig.add_trace(go.Scatter(
         x=node_x, y=node_y, mode="markers+text", text=node_text, textposition="top center",
-        marker=dict(size=11, color=node_colour, symbol=node_symbol), hovertext=node_hover,
-        hoverinfo="text", showlegend=False,
+        marker=dict(size=12, color=node_colour, symbol=node_symbol), hovertext=node_hover,
+        hoverinfo="text", showlegend=False, customdata=node_custom,
     ))
+    if selected is not None:
+        step, node = selected
+        fig.add_shape(type="circle", x0=step + 1 - 0.22, x1=step + 1 + 0.22, y0=node - 0.3,
+                      y1=node + 0.3, line=dict(color="#111", width=2))
     width = parents.shape[1]
     fig.update_xaxes(title=step_title, tickmode="linear", dtick=1, showgrid=False,
                      zeroline=False, range=[-0.5, len(tokens) + 0.5])
     # Slot 0 (the most likely candidate) on top; room above it for its label.
     fig.update_yaxes(visible=False, autorange=False, range=[width - 0.5, -0.9])
+    fig.update_layout(clickmode="event+select", dragmode=False)
     return base_layout(fig, title, height=max(260, 90 + 55 * width))
