@@ -45,6 +45,8 @@ RULES = [
      "the trace contract is numpy only, so analysis can import it without torch"),
     (["explainer/analysis/*.py"], {"models", "transformers"},
      "analysis reads traces through the contract, not a model's own modules"),
+    (["jobs/*.py"], {"torch", "streamlit", "ui", "explainer", "models", "training"},
+     "the job queue starts trainers as processes; it never runs or imports a model itself"),
 ]
 
 
