@@ -197,3 +197,20 @@ def test_a_store_that_cannot_open_is_a_message_not_a_traceback(tmp_path, monkeyp
     assert not teacher.exception
     assert TEACHER not in teacher.session_state
     assert any("cannot be reached" in w.value for w in teacher.warning)
+
+
+def test_a_presenting_teacher_does_not_put_the_students_into_presenter_mode():
+    teacher = new_app(present="1")
+    assert teacher.session_state["present"]
+    code = start_class(teacher)
+    teacher.sidebar.text_input(key="s").set_value("我爱你").run()
+    student = new_app(**{"class": code})
+    teacher.switch_page("app_pages/self_attention.py").run()  # the student is moved along
+    assert not teacher.exception and teacher.session_state["present"]
+
+    student.run()
+    assert not student.exception
+    assert student.title[0].value == teacher.title[0].value  # it does follow
+    assert student.sidebar.text_input(key="s").value == "我爱你"
+    assert not student.session_state["present"]  # but keeps its own screen
+    assert "present" not in student.query_params

@@ -34,6 +34,7 @@ from classroom import (
     store_config,
 )
 from classroom.codes import new_token
+from ui.presenter import PRESENT
 from ui.state import tr
 from ui.widgets import escape_md
 
@@ -289,6 +290,11 @@ def _poll(code: str, here: str, pages: list) -> None:
     st.rerun()
 
 
+# How this screen shows things, not what it shows: presenter mode's large type is for the
+# projector, not for every student's laptop that follows it.
+VIEWER_ONLY = (PRESENT,)
+
+
 def publish(page, complete: bool = False) -> None:
     """A teacher's session stores what it shows; nothing happens in any other session.
 
@@ -312,7 +318,7 @@ def publish(page, complete: bool = False) -> None:
     # Bound parameters travel as values; the URL's other parameters (not the class) as they are.
     bound = set(values) | set(st.session_state.get(LAST_VALUES, ()))
     query = {k: v for k, v in st.query_params.to_dict().items()
-             if k != CLASS_PARAM and k not in bound}
+             if k not in (CLASS_PARAM, *VIEWER_ONLY) and k not in bound}
     state = {"page": page.url_path, "values": values, "query": query}
     try:
         store().publish(teacher["code"], teacher["token"], state)
@@ -347,7 +353,8 @@ def _bound_keys() -> list[str]:
 def _plain_values(keys) -> dict:
     values = {}
     for key in keys:
-        if key.startswith("_") or key == CLASS_PARAM or key not in st.session_state:
+        if (key.startswith("_") or key in (CLASS_PARAM, *VIEWER_ONLY)
+                or key not in st.session_state):
             continue
         value = st.session_state[key]
         value = list(value) if isinstance(value, tuple) else value

@@ -11,7 +11,7 @@ from explainer.contract import ContractError, Trace
 from explainer.figures.base import compact_figure
 from explainer.trace import AdapterError, CheckpointError, InputError
 from models.checkpoint import UNTRAINED_SEED
-from ui import loaders
+from ui import loaders, presenter
 from ui.sidebar import Selection
 from ui.state import tr
 
@@ -95,7 +95,10 @@ def require(result: Trace, page: dict) -> None:
 def show_figure(fig, key: str) -> None:
     """A Plotly chart with its camera button (PNG download) and a stable key.
 
-    Its float arrays go to the browser as float32 (``compact_figure``)."""
+    Its float arrays go to the browser as float32 (``compact_figure``). In presenter mode
+    (``?present=1``) its fonts and height grow (``ui.presenter.presented_figure``)."""
+    if presenter.is_on():
+        fig = presenter.presented_figure(fig)
     st.plotly_chart(compact_figure(fig), key=key, config=PLOTLY_CONFIG, width="stretch")
 
 
