@@ -8,6 +8,9 @@
                                       # (pip install -r bench/requirements.txt; bench/bertviz.py)
     python -m bench --pages           # only: every page in Chromium, one session per model:
                                       # first page, navigation, a click (bench/pages.py)
+    python -m bench --learn           # only: attribution and head importance (bench/why.py),
+                                      # GRU vs self-attention encode time (bench/rnn.py), live
+                                      # training and another session meanwhile (bench/train_live.py)
 
 Rows: cold start (imports + model load), trace time at 5/64/128/512 source tokens, every page's
 warm script time under AppTest at 5 and 128 tokens and whether it renders at 512, the browser's
@@ -57,6 +60,9 @@ def parse_args(argv):
                         help="models for the per-page rows (default: %(default)s)")
     parser.add_argument("--pages-rounds", type=int, default=3, metavar="N",
                         help="navigations per page, one session (default: %(default)s)")
+    parser.add_argument("--learn", action="store_true",
+                        help="run only the rows of the later pages: why, RNN, live training "
+                        "(--write-readme puts them between README's bench-learn markers)")
     args = parser.parse_args(argv)
     if (args.bertviz or args.pages) and args.write_readme:
         parser.error("--bertviz and --pages print their own tables; README's markers hold the "
@@ -89,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         env_note = " (OMP_NUM_THREADS=1)" if args.one_thread else ""
         print(markdown(rows, [FOOTER, "", machine_line(load_before, env_note)]))
         return 0
+
+    if args.learn:
+        return learn_table(args, load_before)
 
     from bench.browser import missing_browser
     from bench.measure import (
@@ -176,6 +185,30 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     if args.write_readme:
         write_readme(table, args.readme)
+        log(f"table written into {args.readme}")
+    return 0
+
+
+def learn_table(args, load_before) -> int:
+    """The later pages' rows: why this word (bench/why.py), RNN vs attention (bench/rnn.py) and
+    live training (bench/train_live.py), in one table."""
+    from bench.measure import log, machine_line
+    from bench.report import Row, markdown, write_readme
+    from bench.rnn import rnn_rows
+    from bench.train_live import train_live_rows
+    from bench.why import why_rows
+
+    rows = [Row(**row) for row in why_rows()]
+    log("GRU vs self-attention")
+    rows += rnn_rows()
+    if not args.quick:
+        log("live training")
+        rows += train_live_rows()
+    env_note = " (OMP_NUM_THREADS=1)" if args.one_thread else ""
+    table = markdown(rows, [machine_line(load_before, env_note)])
+    print(table)
+    if args.write_readme:
+        write_readme(table, args.readme, section="bench-learn")
         log(f"table written into {args.readme}")
     return 0
 

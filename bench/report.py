@@ -74,15 +74,17 @@ def markdown(rows: list[Row], footer: list[str]) -> str:
     return "\n".join(lines + [""] + footer)
 
 
-def write_readme(table: str, readme: Path) -> None:
-    """Replace what lies between the bench markers in README with ``table``.
+def write_readme(table: str, readme: Path, section: str = "bench") -> None:
+    """Replace what lies between the ``<!-- {section}:start -->`` and ``<!-- {section}:end -->``
+    markers in README with ``table``.
 
     Raises:
         ValueError: README lacks the markers (the lead places them).
     """
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
     text = readme.read_text(encoding="utf-8")
-    if START not in text or END not in text or text.index(START) > text.index(END):
-        raise ValueError(f"{readme} has no '{START}' … '{END}' markers")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{START}\n{table}\n{END}{tail}", encoding="utf-8")
+    if start not in text or end not in text or text.index(start) > text.index(end):
+        raise ValueError(f"{readme} has no '{start}' … '{end}' markers")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{start}\n{table}\n{end}{tail}", encoding="utf-8")
