@@ -76,7 +76,8 @@ def token_heatmap_figure(
         template += "<br>%{customdata}"
     fig = go.Figure(go.Heatmap(
         z=z, x=c_names, y=r_names, customdata=extra, hoverongaps=False,
-        hovertemplate=template + "<extra></extra>", colorbar=dict(title=hover, thickness=12),
+        hovertemplate=template + "<extra></extra>",
+        colorbar=dict(title=dict(text=hover, side="right"), thickness=12),
         **scale,
     ))
     if show_values and len(cols) <= 12 and len(rows) <= 30:
@@ -217,7 +218,8 @@ def lens_figure(
     fig = go.Figure(go.Heatmap(
         z=probs, x=c_names, y=layers, text=text, texttemplate="%{text}",
         textfont=dict(size=13), customdata=custom, zmin=0.0, zmax=1.0,
-        colorscale=ATTENTION_SCALE, colorbar=dict(title=prob_label, thickness=12),
+        colorscale=ATTENTION_SCALE,
+        colorbar=dict(title=dict(text=prob_label, side="right"), thickness=12),
         hovertemplate=template + "<extra></extra>",
     ))
     fig.update_xaxes(**named_axis(token_axis(cols, position_title, across=True), c_names))
@@ -243,7 +245,8 @@ def head_importance_figure(
     bound = bound if bound > 0 else 1.0
     fig = go.Figure(go.Heatmap(
         z=values, x=list(range(n_heads)), y=list(range(n_layers)), zmin=-bound, zmax=bound,
-        zmid=0.0, colorscale=SIGNED_SCALE, colorbar=dict(title=value_label, thickness=12),
+        zmid=0.0, colorscale=SIGNED_SCALE,
+        colorbar=dict(title=dict(text=value_label, side="right"), thickness=12),
         texttemplate="%{z:.2f}" if values.size <= 144 else None,
         hovertemplate=(f"{layer_title} %{{customdata[0]}} · {head_title} %{{customdata[1]}}"
                        f"<br>{value_label}: %{{z:.4f}}<extra></extra>"),
