@@ -12,8 +12,7 @@ import streamlit as st
 
 from ui import classroom, export, presenter, tour
 from ui.navigation import build_pages
-from ui.sidebar import render_sidebar
-from ui.state import tr
+from ui.sidebar import render_sidebar, tagline
 from ui.widgets import SELECTION
 
 presenter.accept_url()
@@ -23,10 +22,12 @@ tour.before_sidebar()
 follow = classroom.follow_teacher()
 st.session_state[SELECTION] = render_sidebar(locked=follow.locked)
 pages = build_pages(st.session_state[SELECTION].lang)
-page = st.navigation(pages)
+# Every page listed: with 18 of them, Streamlit's default showed ten and hid the rest behind
+# "View 8 more", where a class following the article's order would not find them.
+page = st.navigation(pages, expanded=True)
 classroom.render_panel(page, pages, follow)
 presenter.control()
-st.sidebar.caption(tr("app.tagline"))
+st.sidebar.caption(tagline(st.session_state[SELECTION].model_name))
 export_slot = st.sidebar.empty()  # filled after the page ran, with the selections it made
 classroom.publish(page)  # early: students start following while the page draws
 try:

@@ -149,7 +149,7 @@ contrast_section()
 def attribution_section() -> None:
     st.header(tr("why.attr.title"))
     st.markdown(tr("why.attr.intro"))
-    names = {m: tr(f"why.attr.method.{m}") for m in METHODS}
+    names = {m: tr(f"why.attr.pick.{m}") for m in METHODS}
     c1, c2, c3 = st.columns([2, 2, 2])
     method = c1.radio(tr("why.attr.method"), METHODS, format_func=names.__getitem__,
                       key="why_method", horizontal=True, bind="query-params")

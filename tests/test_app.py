@@ -99,3 +99,15 @@ def test_a_typed_path_in_the_url_is_never_opened(tmp_path, tiny_model, tokenizer
     at = new_app(model=str(folder), s="我爱你")
     assert not at.exception
     assert at.sidebar.selectbox(key="model").value == "trained"
+
+
+def test_the_direction_is_offered_only_for_a_model_that_translates():
+    translator = new_app(model="trained")
+    assert not translator.exception
+    assert translator.sidebar.radio(key="to").value == "auto"
+    reader = new_app(model="all-MiniLM-L6-v2")  # BERT reads; it writes no translation
+    assert not reader.exception
+    assert "to" not in [radio.key for radio in reader.sidebar.radio]
+    captions = [caption.value for caption in reader.sidebar.caption]
+    assert any(caption.startswith("A real model,") for caption in captions)
+    assert not any("translation model" in caption for caption in captions)

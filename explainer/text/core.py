@@ -6,6 +6,10 @@ TEXT = {
         "en": "A real, trained translation model, walked through step by step with its own numbers.",
         "zh": "一个真正训练过的翻译模型，用它自己的数字一步一步走一遍。",
     },
+    "app.tagline_other": {
+        "en": "A real model, walked through step by step with its own numbers.",
+        "zh": "一个真正的模型，用它自己的数字一步一步走一遍。",
+    },
     "sidebar.sentence": {"en": "Sentence", "zh": "句子"},
     "sidebar.sentence_help": {
         "en": "English or Chinese. Press Enter to run it through the model.",

@@ -77,7 +77,7 @@ TEXT = {
     "film.heads_mean": {"en": "heads averaged", "zh": "各头平均"},
     "film.head_n": {"en": "head {n}", "zh": "第 {n} 个头"},
     "film.head_pick": {"en": "Head", "zh": "头"},
-    "film.mean_option": {"en": "mean", "zh": "平均"},
+    "film.mean_option": {"en": "mean · 平均", "zh": "mean · 平均"},
     "film.self_title": {"en": "Encoder self-attention, one head",
                         "zh": "编码器自注意力（一个头）"},
     "film.self_caption": {"en": "Encoder layer {layer}, head {head}: how the source words read "

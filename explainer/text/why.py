@@ -136,6 +136,12 @@ TEXT = {
               "层追踪下去。三者不一致时，梯度才是测量结果；注意力只说明头从哪里读取。",
     },
     "why.attr.method": {"en": "Attribution method", "zh": "归因方法"},
+    # The radio's options are URL-bound: the same label in both languages, or the chosen one
+    # showed as unchosen after a language switch (as trn.mode_*).
+    "why.attr.pick.ig": {"en": "Integrated gradients · 积分梯度",
+                         "zh": "Integrated gradients · 积分梯度"},
+    "why.attr.pick.grad-x-input": {"en": "Gradient × input · 梯度 × 输入",
+                                   "zh": "Gradient × input · 梯度 × 输入"},
     "why.attr.method.ig": {"en": "Integrated gradients", "zh": "积分梯度"},
     "why.attr.method.grad-x-input": {"en": "Gradient × input", "zh": "梯度 × 输入"},
     "why.attr.value": {"en": "attribution (log p)", "zh": "归因（log p）"},
@@ -242,8 +248,8 @@ TEXT = {
     },
     "int.heads_none": {"en": "No head switched off", "zh": "没有关掉任何头"},
     "int.mode": {"en": "Switch off by", "zh": "关闭方式"},
-    "int.mode.zero": {"en": "zero", "zh": "置零"},
-    "int.mode.mean": {"en": "mean", "zh": "取均值"},
+    "int.mode.zero": {"en": "zero · 置零", "zh": "zero · 置零"},
+    "int.mode.mean": {"en": "mean · 取均值", "zh": "mean · 取均值"},
     "int.mode_help.zero": {
         "en": "Zero: the head's output z (before W_O) is 0 at every position.",
         "zh": "置零：该头的输出 z（乘 W_O 之前）在每个位置都为 0。",
@@ -315,9 +321,9 @@ TEXT = {
               "更可能。关闭方式：{mode}。加框的是上面选中的头。",
     },
     "int.stage": {"en": "Attention", "zh": "注意力"},
-    "int.stage.enc": {"en": "encoder self-attention", "zh": "编码器自注意力"},
-    "int.stage.dec": {"en": "decoder self-attention", "zh": "解码器自注意力"},
-    "int.stage.cross": {"en": "cross-attention", "zh": "交叉注意力"},
+    "int.stage.enc": {"en": "encoder self-attention · 编码器自注意力", "zh": "encoder self-attention · 编码器自注意力"},
+    "int.stage.dec": {"en": "decoder self-attention · 解码器自注意力", "zh": "decoder self-attention · 解码器自注意力"},
+    "int.stage.cross": {"en": "cross-attention · 交叉注意力", "zh": "cross-attention · 交叉注意力"},
     # --- the beam-search tree (translation page) --------------------------------------------
     "beam.status.best": {"en": "on the best hypothesis", "zh": "在最佳假设上"},
     "beam.status.kept": {"en": "kept, extended at the next step", "zh": "保留，下一步被扩展"},
