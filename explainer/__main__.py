@@ -159,6 +159,10 @@ def _cmd_attribute(args) -> int:
             "tgt_tokens": result.tgt_tokens,
             "attributions": [[float(v) for v in row] for row in result.values],
             "completeness_gap": result.completeness_gap,
+            # Each token's own gap with no floor on the denominator, and f(x) − f(baseline), so
+            # the floor's effect on tokens the source barely moves stays visible.
+            "token_gaps_unfloored": _unfloored_gaps(result),
+            "deltas": None if result.deltas is None else [float(d) for d in result.deltas],
         }, ensure_ascii=False))
         return 0
     print("source: " + " ".join(result.src_tokens))
@@ -169,6 +173,15 @@ def _cmd_attribute(args) -> int:
     if result.completeness_gap is not None:
         print(f"completeness gap {result.completeness_gap:.4f} ({result.steps} steps)")
     return 0
+
+
+def _unfloored_gaps(result) -> list[float] | None:
+    """|Σ_s attribution − (f(x) − f(baseline))| / |f(x) − f(baseline)| per target token."""
+    if result.deltas is None:
+        return None
+    sums = np.asarray(result.values).sum(axis=1)
+    deltas = np.asarray(result.deltas)
+    return [float(abs(a - d) / abs(d)) if d != 0 else None for a, d in zip(sums, deltas)]
 
 
 def build_parser() -> argparse.ArgumentParser:
