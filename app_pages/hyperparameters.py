@@ -19,6 +19,7 @@ from explainer.analysis.lab import (
 )
 from explainer.figures.lab import STUDY_FIGURES, curves_figure, knob_figure
 from ui import lab
+from ui.jobs import one_more_form
 from ui.state import lang, tr
 from ui.widgets import escape_md, show_figure
 
@@ -133,4 +134,6 @@ if runs:
     questions_section(runs)
     table_section(runs)
 search_section()
-st.caption(tr("lab.one_more"))
+st.header(tr("lab.more.title"))
+st.markdown(tr("lab.more.intro"))
+one_more_form()

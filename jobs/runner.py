@@ -18,6 +18,7 @@ saves its checkpoint and says "stopped"), then SIGKILL after a grace period.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -110,8 +111,47 @@ def max_seconds() -> float:
     return _env_number(MAX_SECONDS_ENV, DEFAULT_MAX_SECONDS, float, 1)
 
 
+# What "train one more" from the hyper-parameter lab may change in the tiny preset: each
+# setting's training.train flag and the values offered (a small menu, so a job stays small).
+SETTINGS = {
+    "heads": ("--heads", (1, 2, 4, 8)),
+    "d_model": ("--d-model", (32, 64, 128)),
+    "layers": ("--layers", (1, 2, 3)),
+    "lr_factor": ("--lr-factor", (0.25, 0.5, 1.0, 2.0, 8.0)),
+    "warmup": ("--warmup", (10, 50, 200, 800)),
+    "label_smoothing": ("--label-smoothing", (0.0, 0.1, 0.2)),
+}
+SETTINGS_FILE = "settings.json"
+
+
+def check_settings(settings: dict | None) -> dict:
+    """The settings as plain values, each one from ``SETTINGS``' menu.
+
+    Raises:
+        JobError: an unknown setting or a value off the menu.
+    """
+    checked = {}
+    for name, value in (settings or {}).items():
+        if name not in SETTINGS:
+            raise JobError(f"unknown training setting {name!r}")
+        allowed = SETTINGS[name][1]
+        if isinstance(value, bool) or value not in allowed:
+            raise JobError(f"{name} must be one of {', '.join(f'{v:g}' for v in allowed)}")
+        checked[name] = value
+    return checked  # every d_model on the menu splits into every number of heads on it
+
+
+def _setting_flags(folder: Path) -> list[str]:
+    path = folder / SETTINGS_FILE
+    if not path.is_file():
+        return []
+    settings = check_settings(json.loads(path.read_text(encoding="utf-8")))  # written by us
+    return [arg for name, value in settings.items() for arg in (SETTINGS[name][0], f"{value:g}")]
+
+
 def trainer_command(folder: Path, seconds: float) -> list[str]:
-    """The worker's command line (without ``nice``)."""
+    """The worker's command line (without ``nice``); the tiny preset, with the job's settings
+    (``settings.json`` in its folder) on top."""
     base = shlex.split(os.environ.get(TRAINER_ENV) or "") or [sys.executable, "-m",
                                                                 "training.train"]
     command = [*base, "--preset", "tiny", "--out", str(folder), "--max-seconds", f"{seconds:g}",
@@ -119,19 +159,23 @@ def trainer_command(folder: Path, seconds: float) -> list[str]:
     threads = _env_number(THREADS_ENV, 0, int, 1)
     if threads:
         command += ["--threads", str(threads)]
-    return command
+    return command + _setting_flags(folder)
 
 
-def submit(owner: str, store: JobStore | None = None, seconds: float | None = None) -> Job:
+def submit(owner: str, store: JobStore | None = None, seconds: float | None = None,
+           settings: dict | None = None) -> Job:
     """Queue a new job for ``owner`` (a session's token) and start it if a slot is free.
 
     An owner with a job still queued or running gets that job back instead of a second one.
+    ``settings`` change the tiny preset (``SETTINGS``: heads, d_model, …).
 
     Raises:
         QueueFull: the queue already holds ``EXPLAINER_JOBS_QUEUE`` jobs.
+        JobError: no owner, or a setting off the menu.
     """
     if not isinstance(owner, str) or not owner:
         raise JobError("a job needs an owner")
+    settings = check_settings(settings)
     store = store or JobStore()
     with store.transaction() as db:
         mine = [job for job in store.jobs(("queued", "running"), db) if job.owner == owner]
@@ -142,6 +186,8 @@ def submit(owner: str, store: JobStore | None = None, seconds: float | None = No
         job_id = new_job_id()
         folder = (jobs_dir() / job_id).resolve()
         folder.mkdir(parents=True, exist_ok=False)
+        if settings:
+            (folder / SETTINGS_FILE).write_text(json.dumps(settings), encoding="utf-8")
         store.add(db, owner, folder, seconds or max_seconds(), job_id)
     tick(store)
     return store.get(job_id)

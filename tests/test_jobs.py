@@ -340,3 +340,30 @@ def test_training_curve_keeps_every_logged_point_on_its_axis():
         training_curve_figure([[1, 2.0]], [[1, 90.0]])  # a percentage, not a fraction
     with pytest.raises(ValueError, match=r"\[\[step, value\]"):
         training_curve_figure([[1, 2.0, 3.0]])
+
+
+# "Train one more" from the hyper-parameter lab: the tiny preset with settings from a menu.
+def test_settings_reach_the_trainer_as_flags_the_trainer_reads(store):
+    from training.train import parse_args
+
+    settings = {"heads": 8, "d_model": 128, "layers": 1, "lr_factor": 2.0, "warmup": 50,
+                "label_smoothing": 0.0}
+    job = runner.submit("teacher", store, settings=settings)
+    command = runner.trainer_command(Path(job.folder), 30)
+    args = parse_args(command[command.index("--preset"):])
+    assert (args.heads, args.d_model, args.layers) == (8, 128, 1)
+    assert (args.lr_factor, args.warmup, args.label_smoothing) == (2.0, 50, 0.0)
+    plain = runner.submit("student", store)  # no settings: the preset as it is
+    args = parse_args(runner.trainer_command(Path(plain.folder), 30)[2:])
+    assert (args.heads, args.d_model) == (4, 64)
+
+
+@pytest.mark.parametrize("settings", [
+    {"heads": 3}, {"d_model": 100}, {"dropout": 0.1}, {"layers": True},
+    {"heads": 8, "d_model": 32.5}, {"lr_factor": "1; rm -rf /"},
+])
+def test_settings_off_the_menu_are_refused(store, settings):
+    with pytest.raises(JobError):
+        runner.submit("teacher", store, settings=settings)
+    assert store.jobs(("queued", "running")) == []
+

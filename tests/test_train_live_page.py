@@ -5,6 +5,7 @@ checked against that model's own translation."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -185,3 +186,19 @@ def test_back_from_another_page_the_session_sees_its_run_again(store):
     assert not at.exception
     assert job_id(at) == job
     assert f"Run {job}" in texts(at, "caption")
+
+
+def test_train_one_more_from_the_lab_queues_that_configuration_and_shows_it(store):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/hyperparameters.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.selectbox(key="lab_more_heads").set_value(1)
+    at.selectbox(key="lab_more_d_model").set_value(32)
+    (submit,) = [b for b in at.button if b.key.startswith("FormSubmitter:lab_one_more")]
+    submit.click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    (job,) = store.jobs(("queued", "running", "done"))
+    assert at.query_params["job"] in (job.id, [job.id])  # now on the live-training page
+    settings = json.loads((Path(job.folder) / runner.SETTINGS_FILE).read_text())
+    assert settings["heads"] == 1 and settings["d_model"] == 32

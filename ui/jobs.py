@@ -14,6 +14,7 @@ import secrets
 import streamlit as st
 
 from explainer.analysis.decoding import most_attended, written_attention
+from explainer.analysis.lab import KNOBS
 from explainer.figures.decoding import cross_attention_figure
 from explainer.figures.jobs import training_curve_figure
 from explainer.trace import AdapterError, CheckpointError, InputError, trace
@@ -268,3 +269,34 @@ def _usable(job: Job) -> bool:
     if job.model_name not in loaders.model_names():
         loaders.model_names.clear()
     return True
+
+
+# The tiny preset's own values (training/train.py PRESETS["tiny"] and its defaults), preselected.
+TINY_SETTINGS = {"heads": 4, "d_model": 64, "layers": 2, "lr_factor": 0.5, "warmup": 200,
+                 "label_smoothing": 0.1}
+
+
+def one_more_form() -> None:
+    """Train one more configuration: the tiny preset with settings from the lab's menu, through
+    the same queue and worker as the live-training page, where it is then watched."""
+    with st.form("lab_one_more"):
+        columns = st.columns(3)
+        chosen = {}
+        for i, (knob, name) in enumerate(KNOBS.items()):
+            values = runner.SETTINGS[name][1]
+            chosen[name] = columns[i % 3].selectbox(
+                tr(f"lab.knob.{knob}"), values, index=values.index(TINY_SETTINGS[name]),
+                key=f"lab_more_{name}")
+        start = st.form_submit_button(tr("lab.more.start"), type="primary",
+                                      icon=":material/play_arrow:")
+    if not start:
+        return
+    try:
+        job = runner.submit(owner(), store(), settings=chosen)
+    except runner.QueueFull:
+        st.warning(tr("jobs.queue_full"), icon=":material/hourglass_full:")
+        return
+    except JobError as err:
+        st.error(tr("lab.more.bad", reason=escape_md(str(err))))
+        return
+    st.switch_page(THIS_PAGE, query_params={JOB: job.id})

@@ -224,11 +224,15 @@ TEXT = {
     "lab.col.shipped": {"en": "shipped model", "zh": "随附模型"},
     "lab.no_best": {"en": "No trial of the study has finished yet.",
                     "zh": "这个研究还没有完成的试验。"},
-    "lab.one_more": {
-        "en": "Training one more configuration from this page needs the training queue to "
-        "accept a configuration; until then, run `python -m training.lab --only NAME` or a "
-        "search with the command above.",
-        "zh": "要在这个页面上再训练一个配置，需要训练队列能接受配置；在那之前，请运行 "
-        "`python -m training.lab --only 名称` 或上面的搜索命令。",
+    "lab.more.title": {"en": "Train one more", "zh": "再训练一个"},
+    "lab.more.intro": {
+        "en": "Pick a configuration: the tiny model (2 + 2 layers, d_model 64) with your changes "
+        "trains from random weights in the background, in the same queue as *Train a model "
+        "yourself*, where you watch its loss and exact match. One job per session at a time.",
+        "zh": "选一个配置：在小模型（2 + 2 层，d_model 64）上做你的改动，从随机权重开始在后台训练，"
+        "和“自己训练一个模型”用同一个队列，在那里看它的损失和完全匹配率。每个会话同时只能有一个任务。",
     },
+    "lab.more.start": {"en": "Train this configuration", "zh": "训练这个配置"},
+    "lab.more.bad": {"en": "This configuration cannot be trained: {reason}",
+                     "zh": "这个配置无法训练：{reason}"},
 }
