@@ -36,7 +36,7 @@ def translates(model_name: str) -> bool:
     it cannot be loaded, so the page that says why still gets the usual sidebar."""
     try:
         return bool(load_model_cached(model_name).caps.get("languages"))
-    except (AdapterError, CheckpointError, OSError, ValueError):
+    except (AdapterError, CheckpointError, OSError, ValueError, RuntimeError):  # MLMError too
         return True
 
 
