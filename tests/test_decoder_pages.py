@@ -282,7 +282,7 @@ def test_minilm_has_no_translation_but_every_other_page_draws():
     frames = [s for s in figure["layout"]["shapes"] if s["type"] == "rect"
               and s.get("fillcolor") == "#f4f4f4"]
     assert len(frames) == 1  # one column: an encoder only
-    assert not at.toggle  # no comparison with the paper's encoder–decoder
+    assert "ov_base" not in [t.key for t in at.toggle]  # no comparison with the paper's encoder–decoder
     show(at, "translation")
     assert not at.get("plotly_chart") and len(at.info) == 1  # the one-sentence notice
     assert at.get("page_link")
@@ -317,7 +317,7 @@ def test_a_gpt_draws_pre_ln_and_its_causal_mask(show_models):
     causal = array(chart(at, "mk_causal")["data"][0]["z"]).astype(int)
     assert (causal == np.tril(np.ones_like(causal))).all()
     show(at, "overview")
-    assert not at.toggle
+    assert "ov_base" not in [t.key for t in at.toggle]
 
 
 def test_marian_translates_with_cross_attention_in_chinese(show_models):
