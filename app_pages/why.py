@@ -186,6 +186,10 @@ def attribution_section() -> None:
             col_hover=views.col_hover), key="why_attr")
         if att.completeness_gap is not None:
             st.caption(tr("why.attr.completeness", gap=att.completeness_gap, steps=att.steps))
+            again = att.token_steps > att.steps
+            if again.any():
+                st.caption(tr("why.attr.refined", n=int(again.sum()),
+                              most=int(att.token_steps.max())))
         if att.truncated:
             st.caption(tr("why.attr.truncated", n=len(att.src_tokens)))
     with a2:

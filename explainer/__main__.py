@@ -159,10 +159,12 @@ def _cmd_attribute(args) -> int:
             "tgt_tokens": result.tgt_tokens,
             "attributions": [[float(v) for v in row] for row in result.values],
             "completeness_gap": result.completeness_gap,
-            # Each token's own gap with no floor on the denominator, and f(x) − f(baseline), so
-            # the floor's effect on tokens the source barely moves stays visible.
-            "token_gaps_unfloored": _unfloored_gaps(result),
-            "deltas": None if result.deltas is None else [float(d) for d in result.deltas],
+            # Each token's own gap, f(x) − f(baseline) and the integration points it took, so
+            # the gap can be recomputed from the printed numbers.
+            "token_gaps": _floats(result.gaps),
+            "deltas": _floats(result.deltas),
+            "token_steps": None if result.token_steps is None
+            else [int(n) for n in result.token_steps],
         }, ensure_ascii=False))
         return 0
     print("source: " + " ".join(result.src_tokens))
@@ -171,17 +173,15 @@ def _cmd_attribute(args) -> int:
         values = " ".join(f"{v:+.3f}" for v in row)
         print(f"  {token}: {values}   (most: {result.src_tokens[best]})")
     if result.completeness_gap is not None:
-        print(f"completeness gap {result.completeness_gap:.4f} ({result.steps} steps)")
+        most = int(np.max(result.token_steps))
+        more = f", up to {most} for {int(np.sum(result.token_steps > result.steps))} token(s)"
+        print(f"completeness gap {result.completeness_gap:.4f} ({result.steps} steps"
+              f"{more if most > result.steps else ''})")
     return 0
 
 
-def _unfloored_gaps(result) -> list[float] | None:
-    """|Σ_s attribution − (f(x) − f(baseline))| / |f(x) − f(baseline)| per target token."""
-    if result.deltas is None:
-        return None
-    sums = np.asarray(result.values).sum(axis=1)
-    deltas = np.asarray(result.deltas)
-    return [float(abs(a - d) / abs(d)) if d != 0 else None for a, d in zip(sums, deltas)]
+def _floats(values) -> list[float] | None:
+    return None if values is None else [float(v) for v in values]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -128,7 +128,32 @@ def test_integrated_gradients_are_complete_on_the_trained_model(trained, sentenc
     assert result.completeness_gap <= 0.05
     # Completeness itself: each row adds up to log p(x) − log p(baseline).
     error = np.abs(result.values.sum(-1) - result.deltas)
-    assert (error <= 0.05 * np.maximum(np.abs(result.deltas), why.GAP_FLOOR)).all()
+    assert (error <= 0.05 * np.abs(result.deltas)).all()
+    assert (result.token_steps >= 32).all() and (result.token_steps <= why.MAX_STEPS).all()
+
+
+def test_only_tokens_above_the_tolerance_are_integrated_again(trained, monkeypatch):
+    """At 8 points several rows are far from complete; refinement re-runs exactly those, with
+    4× the points each time, and leaves the others as they were."""
+    sentence = "Smart John is singing"
+    refined = why.attribute(trained, sentence, method="ig", steps=8)
+    monkeypatch.setattr(why, "MAX_STEPS", 8)  # no refinement: the plain 8-point integral
+    plain = why.attribute(trained, sentence, method="ig", steps=8)
+    assert (plain.token_steps == 8).all()
+    again = refined.token_steps > 8
+    np.testing.assert_array_equal(again, plain.gaps > why.TOLERANCE)
+    assert again.any() and not again.all()
+    assert set(refined.token_steps) <= {8, 32, 128, 512}
+    np.testing.assert_allclose(refined.values[~again], plain.values[~again], atol=1e-6)
+    assert refined.completeness_gap <= why.TOLERANCE < plain.completeness_gap
+    np.testing.assert_allclose(refined.deltas, plain.deltas, atol=1e-6)
+    # A budget of 64 extra points: two rows at 32 (the worst two), none at 128.
+    monkeypatch.setattr(why, "MAX_STEPS", 512)
+    monkeypatch.setattr(why, "REFINE_BUDGET", 64)
+    budgeted = why.attribute(trained, sentence, method="ig", steps=8)
+    worst = np.argsort(-plain.gaps)[:2]
+    assert sorted(np.flatnonzero(budgeted.token_steps > 8)) == sorted(worst)
+    assert (budgeted.token_steps[worst] == 32).all()
 
 
 def test_attribution_finds_the_translated_word(trained):

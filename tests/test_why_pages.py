@@ -119,6 +119,9 @@ def test_every_view_draws_in_chinese_and_rollout_rows_sum_to_one():
     np.testing.assert_allclose(rollout.sum(axis=1), 1.0, atol=1e-3)
     rho = array(chart(at, "why_agree")["data"][0]["y"]).astype(float)
     assert np.all((rho[np.isfinite(rho)] >= -1) & (rho[np.isfinite(rho)] <= 1))
+    # 的 and <eos>, barely moved by the source, were integrated again; the caption says so.
+    refined = t("why.attr.refined", "zh", n=2, most=512)
+    assert refined in texts(at.caption), texts(at.caption)
 
 
 def test_hiding_special_tokens_drops_the_end_row():

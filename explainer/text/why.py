@@ -152,6 +152,11 @@ TEXT = {
         "zh": "积分梯度，{steps} 步：每行之和等于 log p(词元) 减去源句为空白时的值，完整性误差 "
               "{gap:.1%}。",
     },
+    "why.attr.refined": {
+        "en": "{n} of the rows (tokens the source barely moves, whose small difference needs a "
+              "finer integral) were integrated again with up to {most} steps.",
+        "zh": "其中 {n} 行（源句几乎不影响的词元，差值很小，需要更细的积分）用最多 {most} 步重新积分。",
+    },
     "why.attr.truncated": {
         "en": "Gradients are taken on the first {n} source tokens only.",
         "zh": "梯度只对前 {n} 个源词元计算。",
