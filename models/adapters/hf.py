@@ -203,6 +203,15 @@ def token_strings(tokenizer, ids) -> list[str]:
     return [t if t is not None else f"<{i}>" for i, t in zip(ids, tokens)]
 
 
+def vocab_id(tokenizer, token: str) -> int | None:
+    """The vocabulary's id of ``token`` exactly, None when it has none (a tokenizer maps an
+    unknown token to its unknown id, which does not read back as ``token``)."""
+    found = tokenizer.convert_tokens_to_ids(token)
+    if found is None or token_strings(tokenizer, [found])[0] != token:
+        return None
+    return int(found)
+
+
 def _unknown_words(tokenizer, sentence: str, ids: list[int]) -> list[str]:
     unk = tokenizer.unk_token_id
     if unk is None or unk not in ids:

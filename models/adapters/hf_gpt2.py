@@ -42,6 +42,7 @@ from models.adapters.hf import (
     out_heads,
     special_tokens,
     token_strings,
+    vocab_id,
     vocab_strings,
 )
 from models.tokenizer import InputError
@@ -232,10 +233,7 @@ class GPT2Adapter(HFAdapter):
 
     def token_id(self, token: str) -> int | None:
         """The vocabulary's id of ``token``, None when it has none."""
-        found = self.tokenizer.convert_tokens_to_ids(token)
-        if found is None or token_strings(self.tokenizer, [found])[0] != token:
-            return None
-        return int(found)
+        return vocab_id(self.tokenizer, token)
 
     def id_tokens(self, ids) -> list[str]:
         """Token strings of output ids."""

@@ -48,6 +48,7 @@ from models.adapters.hf import (
     padding_forbidden,
     special_tokens,
     token_strings,
+    vocab_id,
 )
 from models.tokenizer import InputError
 
@@ -337,10 +338,7 @@ class Seq2SeqAdapter(HFAdapter):
 
     def token_id(self, token: str) -> int | None:
         """The target vocabulary's id of ``token``, None when it has none."""
-        found = self.tokenizer.convert_tokens_to_ids(token)
-        if found is None or token_strings(self.tokenizer, [found])[0] != token:
-            return None
-        return int(found)
+        return vocab_id(self.tokenizer, token)
 
     def id_tokens(self, ids) -> list[str]:
         """Token strings of output ids."""
